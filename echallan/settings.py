@@ -1,0 +1,43 @@
+"""Where things live: database, models, evidence, datasets. Environment first, then defaults.
+
+| setting      | environment variable      | default                     |
+|--------------|---------------------------|-----------------------------|
+| database URL | ``ECHALLAN_DB``           | ``sqlite:///var/echallan.db`` |
+| model dir    | ``ECHALLAN_MODEL_DIR``    | ``models``                  |
+| evidence dir | ``ECHALLAN_EVIDENCE_DIR`` | ``var/evidence``            |
+| datasets dir | ``ECHALLAN_DATASETS``     | ``../shared/datasets``      |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    model_dir: Path
+    evidence_dir: Path
+    datasets_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            db_url=env.get("ECHALLAN_DB", "sqlite:///var/echallan.db"),
+            model_dir=Path(env.get("ECHALLAN_MODEL_DIR", "models")),
+            evidence_dir=Path(env.get("ECHALLAN_EVIDENCE_DIR", "var/evidence")),
+            datasets_dir=Path(env.get("ECHALLAN_DATASETS", "../shared/datasets")),
+        )
+
+    def with_overrides(
+        self, db_url: str | None = None, model_dir: Path | None = None, evidence_dir: Path | None = None
+    ) -> Settings:
+        return replace(
+            self,
+            db_url=db_url or self.db_url,
+            model_dir=model_dir or self.model_dir,
+            evidence_dir=evidence_dir or self.evidence_dir,
+        )
