@@ -1,0 +1,21 @@
+"""The detector interface: one method, one result type (``supervision.Detections``)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+import supervision as sv
+
+#: COCO class names that are road users the rules care about.
+VEHICLE_CLASSES = frozenset({"bicycle", "car", "motorcycle", "bus", "truck"})
+
+
+class Detector(ABC):
+    """Finds objects in one BGR frame.
+
+    The result carries ``xyxy``, ``confidence``, ``class_id`` and ``data["class_name"]``.
+    """
+
+    @abstractmethod
+    def detect(self, frame: np.ndarray) -> sv.Detections: ...
