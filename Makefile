@@ -1,0 +1,36 @@
+# echallan — the targets the README names.
+SHELL := /bin/bash
+export ECHALLAN_MODEL_DIR ?= $(abspath ../shared/models)
+export ECHALLAN_DATASETS ?= $(abspath ../shared/datasets)
+VENV := .venv/bin
+
+.PHONY: setup demo test lint unit bench clean
+
+setup: .venv/.setup-done
+
+.venv/.setup-done: pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	touch $@
+
+## make demo: set up, then run the whole chain on the generated sample (embedded SQLite)
+demo: setup
+	$(VENV)/echallan demo
+
+## make test: set up (incl. PostgreSQL), lint, type-check and run every test
+test: setup lint
+	ECHALLAN_REQUIRE_PG=1 $(VENV)/pytest -q
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check echallan tests bench
+	$(VENV)/mypy
+
+## make unit: the fast tests only (no real models)
+unit: setup
+	$(VENV)/pytest -q -m "not integration"
+
+bench: setup
+	$(VENV)/python bench/anpr.py
+
+clean:
+	rm -rf var .venv .pytest_cache .mypy_cache .ruff_cache

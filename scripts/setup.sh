@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything echallan needs on a bare Debian machine: system packages, then a venv.
+# Safe to run again; skips what is already there. Nothing here downloads model weights.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(postgresql poppler-utils fonts-dejavu-core)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+pip() { .venv/bin/python -m pip -q --disable-pip-version-check "$@" 2>&1 | grep -v "^WARNING: Location" || true; }
+# torch first, pinned: this pair is on the machine's local disk; other versions pull gigabytes.
+if ! .venv/bin/python -c "import torch, torchvision" >/dev/null 2>&1; then
+  echo "setup: installing torch 2.14.1 + torchvision 0.29.1"
+  pip install torch==2.14.1 torchvision==0.29.1
+fi
+echo "setup: installing echallan and its dependencies"
+pip install -e ".[dev]"
+# Ultralytics pulls opencv-python; a second OpenCV wheel (headless) would shadow it.
+if .venv/bin/python -m pip show opencv-python-headless >/dev/null 2>&1; then
+  pip uninstall -y opencv-python-headless
+  pip install --force-reinstall --no-deps "opencv-python==$(.venv/bin/python -m pip show opencv-python | awk '/^Version/{print $2}')"
+fi
+.venv/bin/python -c "import echallan, cv2, ultralytics, rapidocr, sqlalchemy, reportlab; print('setup: ok')"
