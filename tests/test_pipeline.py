@@ -1,0 +1,102 @@
+"""One video -> events, with a fake detector and reader: keys are stable and evidence is hashed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import supervision as sv
+
+from echallan.camera import load_camera
+from echallan.detection import Detector
+from echallan.evidence import sha256_file
+from echallan.pipeline import process_video
+from echallan.types import Box, Layout, PlateRead
+
+FPS, N = 10, 30
+
+
+class BoxDetector(Detector):
+    """'Detects' the white rectangle drawn by ``make_clip``."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        ys, xs = np.nonzero(frame[:, :, 0] > 200)
+        if len(xs) == 0:
+            return sv.Detections.empty()
+        return sv.Detections(
+            xyxy=np.array([[xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]], dtype=float),
+            confidence=np.array([0.9]),
+            class_id=np.array([2]),
+            data={"class_name": np.array(["car"])},
+        )
+
+
+class FixedReader:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def read(self, image: np.ndarray) -> list[PlateRead]:
+        self.calls += 1
+        return [PlateRead("KA01AB1234", 0.95, Box(2, 2, 20, 10), True, Layout.ONE_LINE)]
+
+
+def make_clip(path: Path, red_from: int) -> None:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (320, 240))
+    for i in range(N):
+        frame = np.zeros((240, 320, 3), np.uint8)
+        frame[5:25, 290:310] = (0, 0, 255) if i >= red_from else (0, 220, 0)  # the signal lamp
+        top = 200 - i * 6  # a 'car' driving up the picture
+        frame[max(0, top - 30) : max(1, top), 140:180] = (255, 255, 255)
+        writer.write(frame)
+    writer.release()
+
+
+CAMERA = """
+id = "T-1"
+location = "Test junction"
+start_time = "2026-11-01T09:00:00"
+[stop_line]
+a = [0, 120]
+b = [320, 120]
+approach = [160, 230]
+[signal]
+region = [285, 0, 315, 30]
+smoothing_frames = 1
+"""
+
+
+@pytest.fixture
+def camera(tmp_path: Path):  # type: ignore[no-untyped-def]
+    p = tmp_path / "cam.toml"
+    p.write_text(CAMERA, encoding="utf-8")
+    return load_camera(p)
+
+
+def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=0)
+    reader = FixedReader()
+    first = process_video(camera, clip, BoxDetector(), reader, tmp_path / "ev")
+    assert len(first.events) == 1
+    event = first.events[0]
+    assert event.plate is not None and event.plate.text == "KA01AB1234"
+    assert reader.calls <= 3  # plates read from a few best frames, not every frame
+    assert event.occurred_at.startswith("2026-11-01T09:00:01") and event.occurred_at.endswith("+05:30")
+    kinds = {e.kind for e in event.evidence}
+    assert kinds == {"frame", "vehicle", "plate"}
+    for ev in event.evidence:
+        assert sha256_file(Path(ev.path)) == ev.sha256
+    frame = cv2.imread(next(e.path for e in event.evidence if e.kind == "frame"))
+    assert frame.shape == (240, 320, 3)  # the full, unannotated frame
+
+    again = process_video(camera, clip, BoxDetector(), FixedReader(), tmp_path / "ev")
+    assert [e.key for e in again.events] == [event.key]
+    assert again.events[0].evidence == event.evidence  # evidence reused, never rewritten
+
+
+def test_green_crossing_is_not_an_event(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N)
+    assert process_video(camera, clip, BoxDetector(), FixedReader(), tmp_path / "ev").events == ()
