@@ -1,8 +1,7 @@
 """Camera files: one TOML per camera, validated into a frozen ``Camera``.
 
 A bad file is refused with the key and the reason, e.g.
-``camera file cams/j1.toml: stop_line.a: missing``.
-See ``docs/CAMERA.md`` for every key.
+``camera file cams/j1.toml: stop_line.a: missing``. See ``docs/CAMERA.md`` for every key.
 """
 
 from __future__ import annotations
@@ -14,14 +13,25 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import cv2
+import numpy as np
+
 from echallan.errors import ConfigError
 from echallan.rules.geometry import side_of_line
-from echallan.types import Box, Line, Point
+from echallan.rules.no_parking import NoParkingZone
+from echallan.rules.speed import SpeedTrap
+from echallan.rules.wrong_way import Lane
+from echallan.tomlkeys import Keys
+from echallan.types import Box, Line, Offence, Point
+
+#: Default speed limits (km/h) when the camera file gives none.
+DEFAULT_LIMITS = {"default": 50.0}
 
 
 @dataclass(frozen=True)
 class SignalConfig:
-    region: Box  # the signal head, in pixels
+    region: Box | None  # the signal head, in pixels (None when a controller log is the source)
+    log: Path | None  # a signal-controller CSV of phase changes, the other source of truth
     red_grace_s: float  # no red-light event in the first moments of red
     smoothing_frames: int  # majority vote over this many analysed frames
 
@@ -31,6 +41,7 @@ class Camera:
     id: str
     location: str
     police_station: str
+    gps: Point | None  # (latitude, longitude)
     timezone: str
     start_time: datetime | None  # wall-clock time of frame 0 (aware), or None to use the file's mtime
     clock_offset_s: float  # added to every timestamp: corrects a camera clock that runs fast or slow
@@ -38,58 +49,15 @@ class Camera:
     stop_line: Line
     approach: Point  # any point on the side vehicles approach the stop line from
     signal: SignalConfig
-    violations: frozenset[str]
+    lanes: tuple[Lane, ...] = ()
+    no_parking: tuple[NoParkingZone, ...] = ()
+    speed_trap: SpeedTrap | None = None
+    speed_limits_kmh: tuple[tuple[str, float], ...] = ()
+    violations: frozenset[Offence] = frozenset({Offence.RED_LIGHT})
 
-
-class _Reader:
-    """Reads typed values out of the parsed TOML, naming the key in every error."""
-
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.path = path
-        self.data = data
-
-    def fail(self, key: str, reason: str) -> ConfigError:
-        return ConfigError(f"camera file {self.path}: {key}: {reason}")
-
-    def get(self, key: str, default: Any = ...) -> Any:
-        node: Any = self.data
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                if default is ...:
-                    raise self.fail(key, "missing")
-                return default
-            node = node[part]
-        return node
-
-    def string(self, key: str, default: Any = ...) -> str:
-        value = self.get(key, default)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
-        return value
-
-    def number(self, key: str, default: Any = ..., minimum: float = float("-inf")) -> float:
-        value = self.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, f"must be a number, got {value!r}")
-        if value < minimum:
-            raise self.fail(key, f"must be at least {minimum}, got {value}")
-        return float(value)
-
-    def point(self, key: str) -> Point:
-        value = self.get(key)
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value)):
-            raise self.fail(key, f"must be [x, y] in pixels, got {value!r}")
-        return (float(value[0]), float(value[1]))
-
-    def box(self, key: str) -> Box:
-        value = self.get(key)
-        ok = isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) for v in value)
-        if not ok or not (value[2] > value[0] and value[3] > value[1]):
-            raise self.fail(key, f"must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1, got {value!r}")
-        return Box(*(float(v) for v in value))
-
-
-KNOWN_VIOLATIONS = frozenset({"red_light"})
+    @property
+    def limits(self) -> dict[str, float]:
+        return dict(self.speed_limits_kmh) or dict(DEFAULT_LIMITS)
 
 
 def load_camera(path: Path) -> Camera:
@@ -100,58 +68,109 @@ def load_camera(path: Path) -> Camera:
         raise ConfigError(f"camera file not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"camera file {path}: not valid TOML: {err}") from None
-    r = _Reader(path, data)
+    k = Keys(f"camera file {path}", data)
 
-    tz = r.string("timezone", "Asia/Kolkata")
+    tz = k.string("timezone", "Asia/Kolkata")
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise r.fail("timezone", f"unknown time zone {tz!r}") from None
-    start = r.get("start_time", None)
-    if start is not None:
-        start = _parse_start(r, start, zone)
-
-    line = Line(r.point("stop_line.a"), r.point("stop_line.b"))
-    if line.a == line.b:
-        raise r.fail("stop_line", "a and b must be different points")
-    approach = r.point("stop_line.approach")
+        raise k.fail("timezone", f"unknown time zone {tz!r}") from None
+    start = k.get("start_time", None)
+    line = k.line("stop_line")
+    approach = k.table("stop_line").point("approach")
     if side_of_line(line, approach) == 0:
-        raise r.fail("stop_line.approach", "must not lie on the stop line")
-
-    violations = r.get("violations", {"red_light": True})
-    if not isinstance(violations, dict):
-        raise r.fail("violations", "must be a table of name = true/false")
-    unknown = set(violations) - KNOWN_VIOLATIONS
-    if unknown:
-        raise r.fail("violations", f"unknown violation(s): {', '.join(sorted(unknown))}")
-
+        raise k.fail("stop_line.approach", "must not lie on the stop line")
+    violations = _violations(k)
+    needs = {
+        Offence.WRONG_WAY: "lanes",
+        Offence.NO_PARKING: "no_parking",
+        Offence.OVER_SPEED: "speed",
+    }
+    for offence, key in needs.items():
+        if offence in violations and not k.has(key):
+            raise k.fail(key, f"missing: needed because violations.{offence.value} is enabled")
     return Camera(
-        id=r.string("id"),
-        location=r.string("location"),
-        police_station=r.string("police_station", "-"),
+        id=k.string("id"),
+        location=k.string("location"),
+        police_station=k.string("police_station", "-"),
+        gps=k.point("gps") if k.has("gps") else None,
         timezone=tz,
-        start_time=start,
-        clock_offset_s=r.number("clock_offset_s", 0.0),
-        frame_stride=int(r.number("frame_stride", 1, minimum=1)),
+        start_time=None if start is None else _start(k, start, zone),
+        clock_offset_s=k.number("clock_offset_s", 0.0),
+        frame_stride=int(k.number("frame_stride", 1, minimum=1)),
         stop_line=line,
         approach=approach,
-        signal=SignalConfig(
-            region=r.box("signal.region"),
-            red_grace_s=r.number("signal.red_grace_s", 0.0, minimum=0.0),
-            smoothing_frames=int(r.number("signal.smoothing_frames", 3, minimum=1)),
+        signal=_signal(k, path),
+        lanes=tuple(Lane(t.string("name"), t.points("polygon"), _direction(t)) for t in k.tables("lanes")),
+        no_parking=tuple(
+            NoParkingZone(t.string("name"), t.points("polygon"), t.number("max_dwell_s", minimum=0))
+            for t in k.tables("no_parking")
         ),
-        violations=frozenset(k for k, v in violations.items() if v),
+        speed_trap=_speed_trap(k.table("speed")) if k.has("speed") else None,
+        speed_limits_kmh=_limits(k),
+        violations=violations,
     )
 
 
-def _parse_start(r: _Reader, value: Any, zone: ZoneInfo) -> datetime:
+def _violations(k: Keys) -> frozenset[Offence]:
+    table = k.get("violations", {"red_light": True})
+    if not isinstance(table, dict):
+        raise k.fail("violations", "must be a table of name = true/false")
+    known = {o.value for o in Offence}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise k.fail(
+            "violations", f"unknown violation(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    return frozenset(Offence(name) for name, on in table.items() if on)
+
+
+def _signal(k: Keys, path: Path) -> SignalConfig:
+    s = k.table("signal")
+    log = s.get("log", None)
+    if log is None and not s.has("region"):
+        raise k.fail("signal", "needs region (the signal head's box) or log (a controller CSV)")
+    return SignalConfig(
+        region=s.box("region") if s.has("region") else None,
+        log=(path.parent / log) if isinstance(log, str) else None,
+        red_grace_s=s.number("red_grace_s", 0.0, minimum=0.0),
+        smoothing_frames=int(s.number("smoothing_frames", 3, minimum=1)),
+    )
+
+
+def _direction(t: Keys) -> Point:
+    d = t.point("direction")
+    if d == (0.0, 0.0):
+        raise t.fail("direction", "must not be [0, 0]")
+    return d
+
+
+def _speed_trap(t: Keys) -> SpeedTrap:
+    if t.has("line1"):
+        return SpeedTrap(t.line("line1"), t.line("line2"), t.number("distance_m", minimum=0.1))
+    if t.has("image_points"):
+        src = np.array(t.points("image_points", count=4), np.float32)
+        dst = np.array(t.points("ground_points_m", count=4), np.float32)
+        h = cv2.getPerspectiveTransform(src, dst)
+        return SpeedTrap(homography=tuple(tuple(float(v) for v in row) for row in h))
+    raise t.fail("line1", "missing: give line1, line2 and distance_m, or image_points and ground_points_m")
+
+
+def _limits(k: Keys) -> tuple[tuple[str, float], ...]:
+    table = k.get("speed.limits_kmh", {})
+    if not isinstance(table, dict):
+        raise k.fail("speed.limits_kmh", "must be a table of class = km/h")
+    return tuple((name, k.number(f"speed.limits_kmh.{name}", minimum=1)) for name in table)
+
+
+def _start(k: Keys, value: Any, zone: ZoneInfo) -> datetime:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise r.fail("start_time", f"not an ISO 8601 date-time: {value!r}") from None
+            raise k.fail("start_time", f"not an ISO 8601 date-time: {value!r}") from None
     if not isinstance(value, datetime):
-        raise r.fail("start_time", "must be a date-time like 2026-11-01T09:00:00")
+        raise k.fail("start_time", "must be a date-time like 2026-11-01T09:00:00")
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 

@@ -63,7 +63,8 @@ def main(
         str | None, typer.Option(help="Database URL (env ECHALLAN_DB; default sqlite:///var/echallan.db).")
     ] = None,
     model_dir: Annotated[
-        Path | None, typer.Option(help="Folder holding model weights (env ECHALLAN_MODEL_DIR; default models/).")
+        Path | None,
+        typer.Option(help="Folder holding model weights (env ECHALLAN_MODEL_DIR; default models/)."),
     ] = None,
     evidence_dir: Annotated[
         Path | None, typer.Option(help="Where evidence images go (env ECHALLAN_EVIDENCE_DIR).")
@@ -81,8 +82,12 @@ def _settings(ctx: typer.Context) -> Settings:
 def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr; yields ``advance_to(n)``."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task(label, total=total or None)
         yield lambda n: bar.update(task, completed=n + 1)
@@ -141,8 +146,12 @@ def process(
             continue
         new = store_events(engine, result.events, location=cam.location, auto_accept=AUTO_ACCEPT_THRESHOLD)
         summary = {
-            "video": str(path), "sha256": result.source_sha256, "frames": result.frames_analysed,
-            "vehicles": result.tracks, "events": len(result.events), "new_events": new,
+            "video": str(path),
+            "sha256": result.source_sha256,
+            "frames": result.frames_analysed,
+            "vehicles": result.tracks,
+            "events": len(result.events),
+            "new_events": new,
             "plates": [e.plate.text if e.plate else None for e in result.events],
         }
         if as_json:
@@ -313,9 +322,9 @@ def _print_notices(s: Settings, out_pdf: Path) -> int:
 @cli_errors
 def demo(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option(help="Where the sample, database and PDF go (emptied first).")] = Path(
-        "var/demo"
-    ),
+    out_dir: Annotated[
+        Path, typer.Option(help="Where the sample, database and PDF go (emptied first).")
+    ] = Path("var/demo"),
 ) -> None:
     """Run the whole chain on a generated junction clip and print where the notice PDF is.
 

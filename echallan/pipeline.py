@@ -22,7 +22,7 @@ from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
 from echallan.evidence import sha256_file, write_image
 from echallan.rules import classify_signal, red_light, smooth_states
-from echallan.types import Box, Event, EvidenceFile, PlateRead, SignalState, Track, Violation
+from echallan.types import Box, Event, PlateRead, SignalState, Track, Violation
 
 #: How many of a track's frames (largest boxes first) are read for its plate.
 PLATE_FRAMES = 3
@@ -48,7 +48,10 @@ def event_key(source_sha256: str, camera_id: str, violation: Violation) -> str:
 
 
 def find_violations(
-    camera: Camera, tracks: Sequence[Track], frames: Sequence[int], times: Sequence[float],
+    camera: Camera,
+    tracks: Sequence[Track],
+    frames: Sequence[int],
+    times: Sequence[float],
     states: Sequence[SignalState],
 ) -> list[Violation]:
     """Apply every enabled rule to every track (pure)."""
@@ -116,7 +119,9 @@ def process_video(
                 source=str(source),
                 source_sha256=source_sha,
                 violation=v,
-                occurred_at=frame_time(camera, start, v.frame_index, info.fps).isoformat(timespec="milliseconds"),
+                occurred_at=frame_time(camera, start, v.frame_index, info.fps).isoformat(
+                    timespec="milliseconds"
+                ),
                 plate=plate,
                 evidence=tuple(evidence),
             )

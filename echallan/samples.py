@@ -62,8 +62,12 @@ def render_plate(text: str, width: int = 260, height: int = 58) -> np.ndarray:
         if right - left <= width - 20 or size <= 8:
             break
         size -= 1
-    draw.text(((width - (right - left)) / 2 - left, (height - (bottom - top)) / 2 - top), spaced, fill=(0, 0, 0),
-              font=font)
+    draw.text(
+        ((width - (right - left)) / 2 - left, (height - (bottom - top)) / 2 - top),
+        spaced,
+        fill=(0, 0, 0),
+        font=font,
+    )
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 
@@ -164,12 +168,45 @@ red_light = true
 """
 
 OWNERS = [
-    ["registration", "name", "relation_name", "address", "district", "state", "pin", "mobile", "vehicle_class",
-     "maker_model", "colour"],
-    [VIOLATOR_PLATE, "Ramesh Kumar", "S/O Suresh Kumar", "No. 14, 2nd Cross, Indiranagar", "Bengaluru Urban",
-     "Karnataka", "560038", "9800000001", "bus", "Tata Starbus", "Blue"],
-    [LAWFUL_PLATE, "Anita Deshpande", "W/O Vikram Deshpande", "Flat 3B, Shivaji Nagar", "Pune", "Maharashtra",
-     "411005", "9800000002", "bus", "Ashok Leyland Viking", "Blue"],
+    [
+        "registration",
+        "name",
+        "relation_name",
+        "address",
+        "district",
+        "state",
+        "pin",
+        "mobile",
+        "vehicle_class",
+        "maker_model",
+        "colour",
+    ],
+    [
+        VIOLATOR_PLATE,
+        "Ramesh Kumar",
+        "S/O Suresh Kumar",
+        "No. 14, 2nd Cross, Indiranagar",
+        "Bengaluru Urban",
+        "Karnataka",
+        "560038",
+        "9800000001",
+        "bus",
+        "Tata Starbus",
+        "Blue",
+    ],
+    [
+        LAWFUL_PLATE,
+        "Anita Deshpande",
+        "W/O Vikram Deshpande",
+        "Flat 3B, Shivaji Nagar",
+        "Pune",
+        "Maharashtra",
+        "411005",
+        "9800000002",
+        "bus",
+        "Ashok Leyland Viking",
+        "Blue",
+    ],
 ]
 
 
@@ -193,15 +230,28 @@ def make_demo(out_dir: Path) -> DemoSample:
 
     camera = out_dir / "demo_camera.toml"
     x1, y1, x2, y2 = SIGNAL_BOX
-    camera.write_text(CAMERA_TOML.format(stop_y=STOP_Y, w=W, sx1=x1, sy1=y1, sx2=x2, sy2=y2), encoding="utf-8")
+    camera.write_text(
+        CAMERA_TOML.format(stop_y=STOP_Y, w=W, sx1=x1, sy1=y1, sx2=x2, sy2=y2), encoding="utf-8"
+    )
     owners = out_dir / "demo_owners.csv"
     with owners.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(OWNERS)
     truth = out_dir / "demo_truth.json"
-    truth.write_text(json.dumps({
-        "violations": [{"offence": "red_light", "plate": VIOLATOR_PLATE,
-                        "crossing_s": round(movers[1].crossing_time(STOP_Y), 2)}],
-        "lawful": [{"plate": LAWFUL_PLATE, "crossing_s": round(movers[0].crossing_time(STOP_Y), 2)}],
-        "signal": {"green_until_s": GREEN_UNTIL, "amber_until_s": AMBER_UNTIL},
-    }, indent=2), encoding="utf-8")
+    truth.write_text(
+        json.dumps(
+            {
+                "violations": [
+                    {
+                        "offence": "red_light",
+                        "plate": VIOLATOR_PLATE,
+                        "crossing_s": round(movers[1].crossing_time(STOP_Y), 2),
+                    }
+                ],
+                "lawful": [{"plate": LAWFUL_PLATE, "crossing_s": round(movers[0].crossing_time(STOP_Y), 2)}],
+                "signal": {"green_until_s": GREEN_UNTIL, "amber_until_s": AMBER_UNTIL},
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     return DemoSample(video_path, camera, owners, truth, VIOLATOR_PLATE)

@@ -77,6 +77,7 @@ class TrackPoint:
     time_s: float
     box: Box
     confidence: float
+    riders: int = 0  # persons riding this two-wheeler in this frame (0 for other vehicles)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ class Track:
 
 class Offence(StrEnum):
     RED_LIGHT = "red_light"
+    STOP_LINE = "stop_line"
+    WRONG_WAY = "wrong_way"
+    OVER_SPEED = "over_speed"
+    NO_HELMET = "no_helmet"
+    TRIPLE_RIDING = "triple_riding"
+    NO_PARKING = "no_parking"
 
 
 @dataclass(frozen=True)

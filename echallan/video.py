@@ -36,10 +36,14 @@ def probe(path: Path) -> VideoInfo:
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
     finally:
         cap.release()
-    return VideoInfo(path, fps if 1.0 <= fps <= 240.0 else 25.0, max(count, 0), frame.shape[1], frame.shape[0])
+    return VideoInfo(
+        path, fps if 1.0 <= fps <= 240.0 else 25.0, max(count, 0), frame.shape[1], frame.shape[0]
+    )
 
 
-def frames(path: Path, stride: int = 1, wanted: frozenset[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+def frames(
+    path: Path, stride: int = 1, wanted: frozenset[int] | None = None
+) -> Iterator[tuple[int, np.ndarray]]:
     """Yield every ``stride``-th frame (or only the indices in ``wanted``), decoding sequentially.
 
     Sequential decoding is exact where seeking is not, and decoding is cheap next to detection.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -18,10 +17,9 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 def all_commands() -> list[list[str]]:
     root = get_command(app)
-    assert isinstance(root, click.Group)
     paths = []
-    for name, cmd in root.commands.items():
-        if isinstance(cmd, click.Group):
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        if hasattr(cmd, "commands"):
             paths += [[name, sub] for sub in cmd.commands]
         else:
             paths.append([name])
@@ -47,7 +45,7 @@ def test_missing_camera_key(tmp_path: Path) -> None:
     cam.write_text('id = "X"\nlocation = "Y"\n', encoding="utf-8")
     video = tmp_path / "v.mp4"
     video.write_bytes(b"x")
-    one_line_error(runner.invoke(app, ["process", str(video), "--camera", str(cam)]), "stop_line.a: missing")
+    one_line_error(runner.invoke(app, ["process", str(video), "--camera", str(cam)]), "stop_line: missing")
 
 
 def test_missing_model_dir_names_file_and_setting(tmp_path: Path, demo_camera: Path) -> None:
@@ -65,7 +63,9 @@ def test_missing_model_dir_names_file_and_setting(tmp_path: Path, demo_camera: P
     ("content", "message"),
     [(None, "video not found"), (b"", "video is empty"), (b"\x00garbage" * 500, "cannot decode video")],
 )
-def test_bad_video(tmp_path: Path, model_dir: Path, demo_camera: Path, content: bytes | None, message: str) -> None:
+def test_bad_video(
+    tmp_path: Path, model_dir: Path, demo_camera: Path, content: bytes | None, message: str
+) -> None:
     video = tmp_path / "v.mp4"
     if content is not None:
         video.write_bytes(content)

@@ -51,8 +51,17 @@ def test_demo_stores_one_event_with_hashed_evidence(demo_run: tuple[Path, str], 
     again = runner.invoke(
         app,
         [
-            "--db", db, "--model-dir", str(model_dir), "--evidence-dir", str(out / "evidence"),
-            "process", str(out / "demo_junction.mp4"), "--camera", str(out / "demo_camera.toml"), "--json",
+            "--db",
+            db,
+            "--model-dir",
+            str(model_dir),
+            "--evidence-dir",
+            str(out / "evidence"),
+            "process",
+            str(out / "demo_junction.mp4"),
+            "--camera",
+            str(out / "demo_camera.toml"),
+            "--json",
         ],
     )
     assert again.exit_code == 0, again.output

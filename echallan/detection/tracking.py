@@ -24,7 +24,9 @@ class TrackBuilder:
         if tracked.tracker_id is None:
             return tracked
         names = tracked.data.get("class_name", [""] * len(tracked))
-        for xyxy, conf, tid, name in zip(tracked.xyxy, tracked.confidence, tracked.tracker_id, names, strict=True):
+        for xyxy, conf, tid, name in zip(
+            tracked.xyxy, tracked.confidence, tracked.tracker_id, names, strict=True
+        ):
             if tid < 0:
                 continue
             box = Box(*(float(v) for v in xyxy))

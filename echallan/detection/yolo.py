@@ -21,7 +21,8 @@ def resolve_weights(model_dir: Path, name: str = DEFAULT_WEIGHTS) -> Path:
     path = model_dir / name
     if not path.exists():
         raise ModelNotFoundError(
-            f"detector weights not found: {path} (set ECHALLAN_MODEL_DIR or --model-dir to the folder holding {name})"
+            f"detector weights not found: {path} "
+            f"(set ECHALLAN_MODEL_DIR or --model-dir to the folder holding {name})"
         )
     return path
 

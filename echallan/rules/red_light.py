@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from echallan.rules.geometry import side_of_line
+from echallan.rules.geometry import crossing_time
 from echallan.types import Line, Offence, Point, SignalState, Track, Violation
 
 
@@ -16,6 +17,12 @@ def red_for_seconds(times: Sequence[float], states: Sequence[SignalState], index
     while start > 0 and states[start - 1] is SignalState.RED:
         start -= 1
     return times[index] - times[start]
+
+
+def signal_history(frames: Sequence[int], states: Sequence[SignalState], i: int) -> list[list[Any]]:
+    """The signal states around analysed frame ``i``: what a reviewer sees on the event page."""
+    lo, hi = max(0, i - 10), min(len(frames), i + 3)
+    return [[frames[j], states[j].value] for j in range(lo, hi)]
 
 
 def red_light(
@@ -33,34 +40,29 @@ def red_light(
     the smoothed signal state at each. The reference point is the bottom centre of the vehicle's box
     (where it touches the road). A crossing in the first ``grace_s`` seconds of red is allowed.
     """
-    approach_sign = side_of_line(line, approach) > 0
-    position = {f: i for i, f in enumerate(frames)}
-    for prev, cur in zip(track.points, track.points[1:], strict=False):
-        was_before = (side_of_line(line, prev.box.bottom_center) > 0) == approach_sign
-        is_before = (side_of_line(line, cur.box.bottom_center) > 0) == approach_sign
-        if not (was_before and not is_before):
-            continue
-        i = position.get(cur.frame_index)
-        if i is None:
-            return None
-        red_s = red_for_seconds(times, states, i)
-        if states[i] is not SignalState.RED or red_s < grace_s:
-            return None  # crossed on green/amber, or within the grace period: lawful
-        lo, hi = max(0, i - 10), min(len(frames), i + 3)
-        return Violation(
-            offence=Offence.RED_LIGHT,
-            track_id=track.track_id,
-            class_name=track.class_name,
-            frame_index=cur.frame_index,
-            time_s=cur.time_s,
-            confidence=track.confidence,
-            inputs={
-                "crossing_frame": cur.frame_index,
-                "red_for_s": round(red_s, 3),
-                "grace_s": grace_s,
-                "point_before": [round(v, 1) for v in prev.box.bottom_center],
-                "point_after": [round(v, 1) for v in cur.box.bottom_center],
-                "signal_history": [[frames[j], states[j].value] for j in range(lo, hi)],
-            },
-        )
-    return None
+    crossed = crossing_time(line, approach, track.points)
+    if crossed is None:
+        return None
+    prev, cur = track.points[crossed[0] - 1], track.points[crossed[0]]
+    i = {f: k for k, f in enumerate(frames)}.get(cur.frame_index)
+    if i is None:
+        return None
+    red_s = red_for_seconds(times, states, i)
+    if states[i] is not SignalState.RED or red_s < grace_s:
+        return None  # crossed on green/amber, or within the grace period: lawful
+    return Violation(
+        offence=Offence.RED_LIGHT,
+        track_id=track.track_id,
+        class_name=track.class_name,
+        frame_index=cur.frame_index,
+        time_s=cur.time_s,
+        confidence=track.confidence,
+        inputs={
+            "crossing_frame": cur.frame_index,
+            "red_for_s": round(red_s, 3),
+            "grace_s": grace_s,
+            "point_before": [round(v, 1) for v in prev.box.bottom_center],
+            "point_after": [round(v, 1) for v in cur.box.bottom_center],
+            "signal_history": signal_history(frames, states, i),
+        },
+    )

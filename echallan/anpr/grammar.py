@@ -1,0 +1,220 @@
+"""Indian registration-plate grammar: pure functions, no models.
+
+Formats (text normalised to A-Z0-9, spaces and dashes dropped):
+
+* standard ``SS DD L{0,3} NNNN``: state/UT code, district (1-2 digits; Delhi and old Gujarat
+  plates use one), 0-3 series letters, a 1-4 digit number: MH12AB1234, KA01A1234, DL3CCA1750
+  (Delhi's class letter is just the first series letter), KA031351 (no series).
+* temporary: ``SS DD TC [L] N{1,4} [L]`` (RJ27TC0530, MH14TCE4, MH20TC189B) and the newer
+  ``T MMYY SS NNNN L{1,2}`` (T0424KA1234AB).
+* Bharat series ``YY BH NNNN L{1,2}`` (22BH1234AA), letters without I and O.
+
+Confusable characters (O/0, I/1, Z/2, S/5, B/8, G/6, D/0, ...) are corrected only at positions
+whose class (letter or digit) the format fixes; the parse with the fewest corrections wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+STATE_CODES: frozenset[str] = frozenset(
+    "AN AP AR AS BR CH CG DD DL DN GA GJ HR HP JH JK KA KL LA LD MH ML MN MP MZ NL OD PB PY RJ SK "
+    "TN TR TS UK UP WB".split()
+)
+LEGACY_STATE_CODES: frozenset[str] = frozenset(
+    # TG (Telangana, 2024), CT (Chhattisgarh), OR (Odisha), UA/UT (Uttarakhand), DN/DD before the 2020 merger
+    "TG CT OR UA UT".split()
+)
+ALL_STATE_CODES: frozenset[str] = STATE_CODES | LEGACY_STATE_CODES
+
+# digit read where a letter must be -> the letters it is usually mistaken for (best first)
+DIGIT_TO_LETTERS: dict[str, str] = {
+    "0": "ODQ", "1": "ILJ", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B",
+}
+# letter read where a digit must be -> the digit it is usually mistaken for
+LETTER_TO_DIGIT: dict[str, str] = {
+    "O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "J": "1", "T": "1",
+    "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4",
+}
+# letter misread as another letter, fixed only inside the state code (RI/R1 -> RJ, MK -> MH)
+STATE_LETTER_CONFUSIONS: dict[str, str] = {"I": "J", "U": "J", "L": "J", "K": "H", "N": "H", "W": "M"}
+MAX_CORRECTIONS = 2
+MIN_STANDARD_LENGTH = 7  # shortest real plates: KL54H369, DL49AK49 (8); "MH02" alone is a fragment
+ONE_DIGIT_DISTRICT_STATES = frozenset({"DL", "GJ"})
+RARE_SERIES_LETTERS = "IO"  # not issued in series (CMVR), so reading one there costs more than a correction
+RARE_SERIES_COST = 1.5
+SERIES_LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")  # I and O are not issued
+
+# A segment: (kind, min_len, max_len); kinds: S state code, D digit, L letter, H BH-series letter,
+# or a literal in quotes like "'TC".
+Segment = tuple[str, int, int]
+TEMPLATES: tuple[tuple[str, tuple[Segment, ...]], ...] = (
+    ("standard", (("S", 2, 2), ("D", 1, 2), ("L", 0, 3), ("D", 1, 4))),
+    ("bh", (("D", 2, 2), ("'BH", 2, 2), ("D", 4, 4), ("H", 1, 2))),
+    ("temporary", (("S", 2, 2), ("D", 1, 2), ("'TC", 2, 2), ("L", 0, 1), ("D", 1, 4), ("L", 0, 1))),
+    ("temporary", (("'T", 1, 1), ("D", 4, 4), ("S", 2, 2), ("D", 4, 4), ("L", 1, 2))),
+)
+_FOREIGN = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5,8}$")  # US-like: letters and digits mixed
+# Most foreign (e.g. US) series issue no O, I or Q, and benchmark labels write them as digits.
+FOREIGN_FOLD = str.maketrans({"O": "0", "Q": "0", "I": "1"})
+
+
+@dataclass(frozen=True)
+class PlateText:
+    """A read interpreted against the Indian formats."""
+
+    text: str
+    valid: bool
+    country: str  # "IN", "foreign" or "" (not plate-like)
+    kind: str = ""  # "standard", "temporary", "bh" when valid
+    corrections: int = 0
+
+
+def normalise(raw: str) -> str:
+    """Uppercase, fold look-alike Unicode (full-width etc.) and keep only A-Z0-9."""
+    folded = unicodedata.normalize("NFKC", raw).upper()
+    return "".join(c for c in folded if ("A" <= c <= "Z") or ("0" <= c <= "9"))
+
+
+def _as_digit(c: str) -> tuple[str, int] | None:
+    if c.isdigit():
+        return c, 0
+    d = LETTER_TO_DIGIT.get(c)
+    return (d, 1) if d else None
+
+
+def _as_letter(c: str, allowed: frozenset[str]) -> tuple[str, int] | None:
+    """A series letter: any letter as read; a digit only as a look-alike that is issued (no I, O)."""
+    if c.isalpha():
+        return (c, 0) if c in allowed or c in RARE_SERIES_LETTERS else None
+    for cand in DIGIT_TO_LETTERS.get(c, ""):
+        if cand in allowed:
+            return cand, 1
+    return None
+
+
+def _as_state(chunk: str) -> tuple[str, int] | None:
+    best: tuple[str, int] | None = None
+    def options(c: str) -> list[tuple[str, int]]:
+        alts = DIGIT_TO_LETTERS.get(c, "") + STATE_LETTER_CONFUSIONS.get(c, "")
+        return [(c, 0)] + [(x, 1) for x in alts]
+
+    firsts, seconds = options(chunk[0]), options(chunk[1])
+    for (a, ca), (b, cb) in product(firsts, seconds):
+        code = a + b
+        if code.isalpha() and code in ALL_STATE_CODES and (best is None or ca + cb < best[1]):
+            best = (code, ca + cb)
+    return best
+
+
+def _coerce(kind: str, chunk: str) -> tuple[str, int] | None:
+    """Coerce ``chunk`` to segment ``kind``; return (text, corrections) or None."""
+    if not chunk:
+        return "", 0
+    if kind == "S":
+        return _as_state(chunk)
+    if kind.startswith("'"):
+        literal = kind[1:]
+        out = []
+        cost = 0
+        for want, c in zip(literal, chunk, strict=True):
+            if c != want and c not in LETTER_TO_DIGIT.get(want, "") and want not in DIGIT_TO_LETTERS.get(c, ""):
+                return None
+            cost += c != want
+            out.append(want)
+        return "".join(out), cost
+    out = []
+    cost = 0
+    for c in chunk:
+        if kind == "D":
+            r = _as_digit(c)
+        elif kind == "H" and c in RARE_SERIES_LETTERS:
+            r = None  # BH series letters never include I or O
+        else:
+            r = _as_letter(c, SERIES_LETTERS)
+        if r is None:
+            return None
+        out.append(r[0])
+        cost += r[1]
+    return "".join(out), cost
+
+
+def _split_lengths(segments: tuple[Segment, ...], total: int) -> list[tuple[int, ...]]:
+    ranges = [range(lo, hi + 1) for _, lo, hi in segments]
+    return [lens for lens in product(*ranges) if sum(lens) == total]
+
+
+def _shape_cost(kind: str, lens: tuple[int, ...], parts: list[str]) -> float:
+    """Small costs for rarer shapes (1-digit district, short number, I/O in the series): less than a
+    correction each, so they only decide between equally corrected parses, except rare series letters."""
+    if kind != "standard":
+        return 0.0
+    _, district, series, number = lens
+    rare = sum(parts[2].count(c) for c in RARE_SERIES_LETTERS) * RARE_SERIES_COST
+    return (
+        rare
+        + 0.3 * (district != 2)
+        + 0.4 * (number != 4)
+        + 0.1 * (series == 0)
+        + (0.1 if parts[0] == "DL" else 0.7) * (series == 3)
+    )
+
+
+@lru_cache(maxsize=4096)
+def parse_indian(text: str) -> tuple[str, str, int] | None:
+    """Best parse of normalised ``text`` as an Indian plate: (corrected text, kind, corrections)."""
+    best: tuple[float, int, int, str, str] | None = None
+    for order, (kind, segments) in enumerate(TEMPLATES):
+        if kind == "standard" and len(text) < MIN_STANDARD_LENGTH:
+            continue
+        for lens in _split_lengths(segments, len(text)):
+            pos = 0
+            parts: list[str] = []
+            cost = 0
+            for (seg_kind, _, _), n in zip(segments, lens, strict=True):
+                r = _coerce(seg_kind, text[pos : pos + n])
+                if r is None:
+                    break
+                parts.append(r[0])
+                cost += r[1]
+                pos += n
+            else:
+                if cost > MAX_CORRECTIONS:
+                    continue
+                if kind == "standard" and lens[1] == 1 and parts[0] not in ONE_DIGIT_DISTRICT_STATES:
+                    continue
+                key = (cost + _shape_cost(kind, lens, parts), order, cost, "".join(parts), kind)
+                if best is None or key < best:
+                    best = key
+    if best is None:
+        return None
+    _, _, cost, out, kind = best
+    if kind == "standard" and "TC" in out[4:6] + out[3:5]:
+        kind = "temporary"
+    return out, kind, cost
+
+
+def interpret(raw: str) -> PlateText:
+    """Interpret one raw OCR read (one line, or two lines joined top then bottom)."""
+    text = normalise(raw)
+    candidates = [text]
+    for prefix in ("IND", "IN"):
+        if text.startswith(prefix) and len(text) - len(prefix) >= 6:
+            candidates.append(text[len(prefix) :])
+    for cand in candidates:
+        parsed = parse_indian(cand)
+        if parsed:
+            out, kind, cost = parsed
+            return PlateText(out, True, "IN", kind, cost)
+    if _FOREIGN.match(text):
+        return PlateText(text.translate(FOREIGN_FOLD), False, "foreign")
+    return PlateText(text, False, "")
+
+
+def is_plate_like(text: str) -> bool:
+    """4-11 alphanumerics with at least one digit: worth considering as (part of) a plate."""
+    return 4 <= len(text) <= 11 and any(c.isdigit() for c in text)

@@ -1,0 +1,86 @@
+"""OCR backends: one method, ``predict(image) -> list[TextLine]``. Models live at the edges.
+
+``RapidOcrBackend`` wraps rapidocr (PP-OCR ONNX weights shipped in its wheel, so nothing is
+downloaded at run time). The import is lazy so the pure parts of ``echallan.anpr`` load without it.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from echallan.types import Box
+
+Polygon = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One detected line of text: raw recogniser output, its confidence and where it is."""
+
+    text: str
+    confidence: float
+    box: Box
+    polygon: Polygon = ()
+
+
+def box_from_polygon(points: Any) -> tuple[Box, Polygon]:
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    poly = tuple((float(x), float(y)) for x, y in pts)
+    xs, ys = pts[:, 0], pts[:, 1]
+    x1, y1, x2, y2 = float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+    return Box(x1, y1, max(x2, x1 + 1.0), max(y2, y1 + 1.0)), poly
+
+
+class OcrBackend(ABC):
+    """Detects and recognises text lines in a BGR uint8 image."""
+
+    @abstractmethod
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        """Return the text lines found in ``image`` with boxes in its pixel coordinates."""
+
+
+class RapidOcrBackend(OcrBackend):
+    """rapidocr (PP-OCRv6 det + rec, ONNX Runtime on CPU); the engine is built once."""
+
+    def __init__(self, params: dict[str, Any] | None = None, text_score: float = 0.3) -> None:
+        from rapidocr import RapidOCR  # lazy: heavy import, model at the edge
+
+        merged: dict[str, Any] = {"Global.log_level": "error", "Global.text_score": text_score}
+        merged.update(params or {})
+        self._engine = RapidOCR(params=merged)
+        for name in ("RapidOCR", "rapidocr"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        out = self._engine(image)
+        txts = getattr(out, "txts", None)
+        boxes = getattr(out, "boxes", None)
+        scores = getattr(out, "scores", None)
+        if not txts or boxes is None or scores is None:
+            return []
+        lines: list[TextLine] = []
+        for text, score, pts in zip(txts, scores, boxes, strict=False):
+            box, poly = box_from_polygon(pts)
+            lines.append(TextLine(str(text), float(score), box, poly))
+        return lines
+
+
+class EasyOcrBackend(OcrBackend):
+    """EasyOCR, only usable where ``easyocr`` is installed with its weights already on disk."""
+
+    def __init__(self, languages: tuple[str, ...] = ("en",)) -> None:
+        import easyocr  # lazy and optional
+
+        self._reader = easyocr.Reader(list(languages), gpu=False, download_enabled=False, verbose=False)
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        lines: list[TextLine] = []
+        for pts, text, score in self._reader.readtext(image):
+            box, poly = box_from_polygon(pts)
+            lines.append(TextLine(str(text), float(score), box, poly))
+        return lines

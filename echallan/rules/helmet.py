@@ -1,0 +1,110 @@
+"""Riding without a helmet: a pure decision over one motorcycle track's per-frame head results.
+
+The helmet detector runs on the motorcycle's crop in several frames of its track; each frame gives a
+list of heads (rider, pillion, sometimes a pedestrian behind). The rule fires when a head without a
+helmet is seen, confidently, in enough frames and in a large enough share of the frames where any
+head was seen, so one misread frame of a helmeted rider does not make a challan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from echallan.detection.helmet import HeadResult
+from echallan.types import Box
+
+#: Scores below this are not trusted for a challan (the detector itself keeps weaker heads).
+MIN_CONFIDENCE = 0.5
+#: Of the frames where any confident head was seen, at least this share must show a bare head.
+MIN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class NoHelmetFinding:
+    """Why the rule fired: everything a reviewer needs, per analysed frame of the track.
+
+    ``*_per_frame`` and ``confidences`` have one entry per frame given to the rule (positions in
+    ``heads_per_frame``, not video frame numbers). ``confidences`` holds the best bare-head score of
+    each frame (0.0 where there was none). ``best_position`` and ``best_box`` point at the most
+    confident bare head, for the evidence crop.
+    """
+
+    frames_without: int
+    frames_with_heads: int
+    frames_seen: int
+    without_per_frame: tuple[int, ...]
+    with_per_frame: tuple[int, ...]
+    confidences: tuple[float, ...]
+    max_riders_without: int
+    confidence: float  # mean best bare-head score over the frames that showed one
+    best_position: int
+    best_box: Box
+    min_frames: int
+    min_confidence: float
+    min_share: float
+
+    def as_inputs(self) -> dict[str, object]:
+        """JSON-ready summary, for ``Violation.inputs``."""
+        return {
+            "frames_without_helmet": self.frames_without,
+            "frames_with_heads": self.frames_with_heads,
+            "frames_seen": self.frames_seen,
+            "without_per_frame": list(self.without_per_frame),
+            "with_per_frame": list(self.with_per_frame),
+            "confidences": [round(c, 3) for c in self.confidences],
+            "max_riders_without_helmet": self.max_riders_without,
+            "best_position": self.best_position,
+            "best_box": self.best_box.as_list(),
+            "min_frames": self.min_frames,
+            "min_confidence": self.min_confidence,
+            "min_share": self.min_share,
+        }
+
+
+def no_helmet(
+    heads_per_frame: Sequence[Sequence[HeadResult]],
+    min_frames: int = 2,
+    min_confidence: float = MIN_CONFIDENCE,
+    min_share: float = MIN_SHARE,
+) -> NoHelmetFinding | None:
+    """Return a finding if a rider of this track rides without a helmet, else None.
+
+    A frame counts as "without" when it has at least one head with ``helmet=False`` and a score of at
+    least ``min_confidence``. The rule fires when at least ``min_frames`` frames count, and they are at
+    least ``min_share`` of the frames with any head (helmeted or not) at that score.
+    """
+    if min_frames < 1:
+        raise ValueError(f"min_frames must be at least 1, got {min_frames}")
+    without: list[int] = []
+    with_: list[int] = []
+    best: list[float] = []
+    best_head: tuple[float, int, Box] | None = None
+    for position, heads in enumerate(heads_per_frame):
+        sure = [h for h in heads if h.confidence >= min_confidence]
+        bare = [h for h in sure if not h.helmet]
+        without.append(len(bare))
+        with_.append(len(sure) - len(bare))
+        top = max(bare, key=lambda h: h.confidence, default=None)
+        best.append(top.confidence if top else 0.0)
+        if top and (best_head is None or top.confidence > best_head[0]):
+            best_head = (top.confidence, position, top.box)
+    frames_without = sum(1 for n in without if n)
+    frames_with_heads = sum(1 for a, b in zip(without, with_, strict=True) if a or b)
+    if best_head is None or frames_without < min_frames or frames_without < min_share * frames_with_heads:
+        return None
+    return NoHelmetFinding(
+        frames_without=frames_without,
+        frames_with_heads=frames_with_heads,
+        frames_seen=len(heads_per_frame),
+        without_per_frame=tuple(without),
+        with_per_frame=tuple(with_),
+        confidences=tuple(best),
+        max_riders_without=max(without),
+        confidence=sum(c for c in best if c > 0) / frames_without,
+        best_position=best_head[1],
+        best_box=best_head[2],
+        min_frames=min_frames,
+        min_confidence=min_confidence,
+        min_share=min_share,
+    )

@@ -1,0 +1,54 @@
+"""Riders on two-wheelers: which persons ride which motorcycle, and triple riding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from echallan.types import Box, Offence, Track, Violation
+
+TWO_WHEELERS = frozenset({"motorcycle", "bicycle"})
+
+
+def rides(person: Box, bike: Box) -> bool:
+    """A person rides a bike when their box's centre is over the bike and they overlap it enough.
+
+    The person's horizontal centre lies within the bike's x-range, their box's bottom lies in the
+    bike's lower body, and at least a quarter of the person's box overlaps the bike's (widened) box.
+    """
+    cx = (person.x1 + person.x2) / 2
+    if not bike.x1 <= cx <= bike.x2:
+        return False
+    if not bike.y1 + 0.2 * bike.height <= person.y2 <= bike.y2 + 0.15 * bike.height:
+        return False
+    grown = Box(bike.x1, bike.y1 - bike.height, bike.x2, bike.y2)  # riders sit above the bike
+    ix = max(0.0, min(person.x2, grown.x2) - max(person.x1, grown.x1))
+    iy = max(0.0, min(person.y2, grown.y2) - max(person.y1, grown.y1))
+    return ix * iy >= 0.25 * person.area
+
+
+def count_riders(bike: Box, persons: Sequence[Box]) -> int:
+    return sum(1 for p in persons if rides(p, bike))
+
+
+def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.4) -> Violation | None:
+    """Return the violation if three or more persons ride the two-wheeler in enough of its frames."""
+    if track.class_name not in TWO_WHEELERS or not track.points:
+        return None
+    heavy = [p for p in track.points if p.riders >= 3]
+    if len(heavy) < max(min_frames, min_fraction * len(track.points)):
+        return None
+    best = max(heavy, key=lambda p: (p.riders, p.box.area))
+    return Violation(
+        offence=Offence.TRIPLE_RIDING,
+        track_id=track.track_id,
+        class_name=track.class_name,
+        frame_index=best.frame_index,
+        time_s=best.time_s,
+        confidence=track.confidence * len(heavy) / len(track.points),
+        inputs={
+            "riders_max": best.riders,
+            "frames_with_3_plus": len(heavy),
+            "frames_seen": len(track.points),
+            "rider_counts": [[p.frame_index, p.riders] for p in track.points],
+        },
+    )
