@@ -21,6 +21,7 @@ from rich.table import Table
 
 from echallan.errors import EchallanError
 from echallan.settings import Settings
+from echallan.types import Offence
 
 app = typer.Typer(
     help="echallan: junction video -> violations -> plate reads -> challans -> printed notices. Offline.",
@@ -31,9 +32,11 @@ app = typer.Typer(
 owners_app = typer.Typer(help="Registered owners (VAHAN-style CSV import).", no_args_is_help=True)
 challans_app = typer.Typer(help="The challan ledger: issue and list challans.", no_args_is_help=True)
 notices_app = typer.Typer(help="Printable notices (A4 PDF).", no_args_is_help=True)
+camera_app = typer.Typer(help="Camera files: check a camera's set-up.", no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
 app.add_typer(challans_app, name="challans")
 app.add_typer(notices_app, name="notices")
+app.add_typer(camera_app, name="camera")
 
 out = Console()
 err = Console(stderr=True)
@@ -114,62 +117,130 @@ def _print_table(title: str, rows: list[dict[str, Any]]) -> None:
 @cli_errors
 def process(
     ctx: typer.Context,
-    videos: Annotated[list[Path], typer.Argument(help="Video files recorded by the camera.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Video files (mp4, avi, mkv), image folders or globs, or rtsp:// URLs."),
+    ],
     camera: Annotated[Path, typer.Option("--camera", "-c", help="The camera's TOML file (docs/CAMERA.md).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Find violations in VIDEOS, read the violators' plates and store one event per violation.
+    """Find violations in SOURCES, read the violators' plates and store one event per violation.
 
-    Safe to run twice: events are keyed by the video's SHA-256, the offence and the track.
-    Example: echallan process clip.mp4 --camera junction1.toml
+    Evidence (untouched frame, annotated copy, vehicle and plate crops, a short clip) goes to the
+    evidence directory with each file's SHA-256 in the database. Safe to run twice: events are
+    keyed by the source's SHA-256, the offence and the track. A bad source is reported and skipped;
+    the rest of the batch goes on. Example: echallan process clip.mp4 --camera junction1.toml
     """
     from echallan.anpr import AUTO_ACCEPT_THRESHOLD
     from echallan.camera import load_camera
-    from echallan.pipeline import process_video
+    from echallan.pipeline import process_source
     from echallan.records import open_db, store_events
+    from echallan.sources import open_source
 
     s = _settings(ctx)
     cam = load_camera(camera)
-    detector, reader = _models(s)
+    models = _models(s, with_helmet=Offence.NO_HELMET in cam.violations)
     engine = open_db(s.db_url)
     failed = 0
-    for path in videos:
+    for spec in sources:
         try:
-            from echallan.video import probe
-
-            total = probe(path).frame_count
-            with progress_bar(f"{path.name}", total) as advance:
-                result = process_video(cam, path, detector, reader, s.evidence_dir, on_frame=advance)
+            source = open_source(spec)
+            with progress_bar(source.info.name, source.info.frame_count) as advance:
+                result = process_source(cam, source, models, s.evidence_dir, on_frame=advance)
         except EchallanError as e:
             err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
             failed += 1
             continue
+        for problem in result.problems:
+            err.print(f"[yellow]warning:[/yellow] {spec}: {problem}", highlight=False, soft_wrap=True)
         new = store_events(engine, result.events, location=cam.location, auto_accept=AUTO_ACCEPT_THRESHOLD)
         summary = {
-            "video": str(path),
+            "source": spec,
             "sha256": result.source_sha256,
             "frames": result.frames_analysed,
             "vehicles": result.tracks,
             "events": len(result.events),
             "new_events": new,
+            "offences": [e.violation.offence.value for e in result.events],
             "plates": [e.plate.text if e.plate else None for e in result.events],
+            "problems": list(result.problems),
+            "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
         }
         if as_json:
             _print_json_lines([summary])
         else:
             out.print(
-                f"{path}: {result.frames_analysed} frames, {result.tracks} vehicles, "
+                f"{spec}: {result.frames_analysed} frames, {result.tracks} vehicles, "
                 f"{len(result.events)} violation(s), {new} new"
             )
     if failed:
         raise typer.Exit(1)
 
 
-def _models(s: Settings) -> tuple[Any, Any]:
+def _models(s: Settings, with_helmet: bool = False) -> Any:
     from echallan.anpr import PlateReader
     from echallan.detection import YoloDetector
+    from echallan.detection.helmet import YoloHelmetDetector
+    from echallan.pipeline import Models
 
-    return YoloDetector(s.model_dir), PlateReader()
+    return Models(YoloDetector(s.model_dir), PlateReader(), YoloHelmetDetector() if with_helmet else None)
+
+
+@app.command()
+@cli_errors
+def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Re-hash every evidence file in the database; report any that was changed or is missing.
+
+    Exits 1 if any file fails. Example: echallan verify --json
+    """
+    from echallan.records import open_db, verify_evidence
+
+    report = verify_evidence(open_db(_settings(ctx).db_url))
+    rows = [
+        {"event": p.event_key, "kind": p.kind, "path": p.path, "problem": p.problem} for p in report.problems
+    ]
+    if as_json:
+        _print_json_lines([{"checked": report.checked, "problems": rows}])
+    else:
+        out.print(f"{report.checked} evidence file(s) checked, {len(rows)} problem(s)")
+        for r in rows:
+            err.print(
+                f"[red]{r['problem']}[/red]: {r['path']} (event {r['event']}, {r['kind']})", highlight=False
+            )
+    if rows:
+        raise typer.Exit(1)
+
+
+@camera_app.command("preview")
+@cli_errors
+def camera_preview(
+    camera: Annotated[Path, typer.Argument(help="The camera's TOML file.")],
+    source: Annotated[str, typer.Argument(help="A video, image folder or stream from that camera.")],
+    out_png: Annotated[Path, typer.Option("--out", "-o", help="The PNG to write.")] = Path(
+        "camera_preview.png"
+    ),
+    frame_index: Annotated[int, typer.Option("--frame", help="Which frame to draw on.")] = 0,
+) -> None:
+    """Draw every line, zone and region of CAMERA on one frame of SOURCE, to check the set-up.
+
+    Example: echallan camera preview junction1.toml clip.mp4 --out preview.png
+    """
+    import cv2
+
+    from echallan.annotate import camera_overlay
+    from echallan.camera import load_camera
+    from echallan.errors import InputError
+    from echallan.sources import open_source
+
+    cam = load_camera(camera)
+    for index, frame in open_source(source).frames():
+        if index >= frame_index:
+            out_png.parent.mkdir(parents=True, exist_ok=True)
+            if not cv2.imwrite(str(out_png), camera_overlay(frame, cam)):
+                raise InputError(f"cannot write {out_png}")
+            out.print(f"preview written: {out_png}")
+            return
+    raise InputError(f"{source} has no frame {frame_index}")
 
 
 # --------------------------------------------------------------------------- anpr
@@ -343,7 +414,7 @@ def demo(
     ctx.obj = s
     owners_import(ctx, sample.owners, as_json=False)
     out.print("[bold]2/4[/bold] processing the clip")
-    process(ctx, [sample.video], sample.camera, as_json=False)
+    process(ctx, [str(sample.video)], sample.camera, as_json=False)
     out.print("[bold]3/4[/bold] issuing challans")
     challans_issue(ctx, as_json=False)
     out.print("[bold]4/4[/bold] printing notices")

@@ -21,19 +21,58 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _seal(tmp: Path, path: Path, kind: str) -> EvidenceFile:
+    """Make ``tmp`` read-only and move it into place, unless ``path`` already exists."""
+    if path.exists():
+        tmp.unlink(missing_ok=True)
+    else:
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+    return EvidenceFile(kind=kind, path=str(path), sha256=sha256_file(path))
+
+
 def write_image(path: Path, image: np.ndarray, kind: str) -> EvidenceFile:
     """Write ``image`` losslessly (PNG) to ``path`` unless it already exists; return its hash.
 
     An existing file is never overwritten: re-processing a video reuses the evidence it wrote
     before. Files are written to a temporary name, renamed into place and made read-only.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ok, data = cv2.imencode(".png", image)
-        if not ok:
-            raise InputError(f"could not encode evidence image {path}")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data.tobytes())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, path)
-    return EvidenceFile(kind=kind, path=str(path), sha256=sha256_file(path))
+    if path.exists():
+        return EvidenceFile(kind=kind, path=str(path), sha256=sha256_file(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok, data = cv2.imencode(".png", image)
+    if not ok:
+        raise InputError(f"could not encode evidence image {path}")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data.tobytes())
+    return _seal(tmp, path, kind)
+
+
+class ClipWriter:
+    """A short evidence clip: frames before the event (from a buffer), then frames after it."""
+
+    def __init__(self, path: Path, fps: float, frames_after: int) -> None:
+        self.path = path
+        self.remaining = frames_after
+        self._tmp = path.with_name(path.name + ".tmp.mp4")
+        self._fps = fps
+        self._writer: cv2.VideoWriter | None = None
+        self._skip = path.exists()
+
+    def add(self, frame: np.ndarray) -> None:
+        if self._skip:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            h, w = frame.shape[:2]
+            self._writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter.fourcc(*"mp4v"), self._fps, (w, h))
+        self._writer.write(frame)
+
+    def close(self) -> EvidenceFile | None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+            return _seal(self._tmp, self.path, "clip")
+        if self.path.exists():
+            return EvidenceFile(kind="clip", path=str(self.path), sha256=sha256_file(self.path))
+        return None

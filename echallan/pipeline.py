@@ -1,35 +1,54 @@
-"""Processing one video: (camera, source) -> events. Safe to run twice; no database access.
+"""Processing one source: (camera, source) -> events. Safe to run twice; no database access.
 
-Pass 1 decodes every ``frame_stride``-th frame, detects, tracks and reads the signal. The rules then
-run over whole tracks. Pass 2 decodes only the few frames that evidence and plate reading need,
-so plates are read once per violating vehicle, from its best frames, not on every frame.
+One pass over the source: detect, track, read the signal and apply the online rules as each
+frame arrives, capturing evidence the moment a rule fires. When a track ends, the whole-track rules
+(triple riding, no helmet) run, and its plate is read once, from its few best frames, then voted.
+Only a few frames per live track are held, so memory stays flat on long videos and live streams.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from echallan import video
+from echallan.annotate import evidence_overlay
 from echallan.anpr.voting import vote
 from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
-from echallan.evidence import sha256_file, write_image
-from echallan.rules import classify_signal, red_light, smooth_states
-from echallan.types import Box, Event, PlateRead, SignalState, Track, Violation
+from echallan.detection.helmet import HelmetDetector
+from echallan.evidence import ClipWriter, write_image
+from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
+from echallan.rules.signal import classify_signal, smooth_states
+from echallan.rules.signal_log import load_signal_log, states_at
+from echallan.rules.timeline import SignalTimeline
+from echallan.sources import Source, open_source
+from echallan.types import Box, Event, EvidenceFile, PlateRead, SignalState, Track, Violation
 
-#: How many of a track's frames (largest boxes first) are read for its plate.
-PLATE_FRAMES = 3
+#: How many of a track's frames (largest boxes first) are read for its plate or helmets.
+BEST_FRAMES = 3
+#: Seconds of video kept in the evidence clip before and after the moment a rule fires.
+CLIP_BEFORE_S, CLIP_AFTER_S = 1.0, 1.0
 
 
 class PlateReaderLike(Protocol):
     def read(self, image: np.ndarray) -> list[PlateRead]: ...
+
+
+@dataclass(frozen=True)
+class Models:
+    """The models a run needs; built once per process and reused for every source."""
+
+    detector: Detector
+    reader: PlateReaderLike
+    helmet: HelmetDetector | None = None
 
 
 @dataclass(frozen=True)
@@ -39,120 +58,244 @@ class VideoResult:
     frames_analysed: int
     tracks: int
     events: tuple[Event, ...]
+    problems: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)  # time split by stage
 
 
-def event_key(source_sha256: str, camera_id: str, violation: Violation) -> str:
-    """Same video, camera, offence and track -> same key, so storing twice is a no-op."""
-    raw = f"{source_sha256}:{camera_id}:{violation.offence.value}:{violation.track_id}"
+def event_key(identity: str, camera_id: str, violation: Violation) -> str:
+    """Same source, camera, offence and track -> same key, so storing twice is a no-op."""
+    raw = f"{identity}:{camera_id}:{violation.offence.value}:{violation.track_id}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def find_violations(
-    camera: Camera,
-    tracks: Sequence[Track],
-    frames: Sequence[int],
-    times: Sequence[float],
-    states: Sequence[SignalState],
-) -> list[Violation]:
-    """Apply every enabled rule to every track (pure)."""
-    found = []
-    if "red_light" in camera.violations:
-        for track in tracks:
-            v = red_light(
-                track, camera.stop_line, camera.approach, frames, times, states, camera.signal.red_grace_s
-            )
-            if v is not None:
-                found.append(v)
-    return found
-
-
-def process_video(
-    camera: Camera,
-    source: Path,
-    detector: Detector,
-    reader: PlateReaderLike,
-    evidence_dir: Path,
-    on_frame: Callable[[int], None] | None = None,
-) -> VideoResult:
-    info = video.probe(source)
-    source_sha = sha256_file(source)
-    start = camera.start_time or datetime.fromtimestamp(source.stat().st_mtime).astimezone()
-
-    builder = TrackBuilder(info.fps / camera.frame_stride)
-    frames: list[int] = []
-    times: list[float] = []
-    raw_states: list[SignalState] = []
-    for index, frame in video.frames(source, camera.frame_stride):
-        t = index / info.fps
-        builder.update(index, t, detector.detect(frame))
-        raw_states.append(classify_signal(frame, camera.signal.region))
-        frames.append(index)
-        times.append(t)
-        if on_frame:
-            on_frame(index)
-    states = smooth_states(raw_states, camera.signal.smoothing_frames)
-    tracks = builder.tracks()
-    violations = find_violations(camera, tracks, frames, times, states)
-
-    by_id = {t.track_id: t for t in tracks}
-    plate_frames = {v.track_id: _best_points(by_id[v.track_id]) for v in violations}
-    wanted = {v.frame_index for v in violations} | {p.frame_index for ps in plate_frames.values() for p in ps}
-    images = dict(video.frames(source, wanted=frozenset(wanted))) if wanted else {}
-
-    events = []
-    for v in violations:
-        plate, plate_crop = _read_plate(reader, images, plate_frames[v.track_id])
-        key = event_key(source_sha, camera.id, v)
-        folder = evidence_dir / source_sha[:16] / key
-        frame = images[v.frame_index]
-        vehicle_box = next(p.box for p in by_id[v.track_id].points if p.frame_index == v.frame_index)
-        evidence = [
-            write_image(folder / "frame.png", frame, "frame"),
-            write_image(folder / "vehicle.png", _crop(frame, vehicle_box), "vehicle"),
-        ]
-        if plate_crop is not None:
-            evidence.append(write_image(folder / "plate.png", plate_crop, "plate"))
-        events.append(
-            Event(
-                key=key,
-                camera_id=camera.id,
-                source=str(source),
-                source_sha256=source_sha,
-                violation=v,
-                occurred_at=frame_time(camera, start, v.frame_index, info.fps).isoformat(
-                    timespec="milliseconds"
-                ),
-                plate=plate,
-                evidence=tuple(evidence),
-            )
-        )
-    return VideoResult(str(source), source_sha, len(frames), len(tracks), tuple(events))
-
-
-def _best_points(track: Track) -> list:
-    return sorted(track.points, key=lambda p: p.box.area, reverse=True)[:PLATE_FRAMES]
-
-
-def _crop(frame: np.ndarray, box: Box) -> np.ndarray:
+def crop(frame: np.ndarray, box: Box) -> np.ndarray:
     b = box.clipped(frame.shape[1], frame.shape[0])
     return frame[int(b.y1) : int(b.y2), int(b.x1) : int(b.x2)]
 
 
-def _read_plate(
-    reader: PlateReaderLike, images: dict[int, np.ndarray], points: Sequence
+def rider_box(box: Box) -> Box:
+    """A two-wheeler's box grown upwards to take in its riders' heads."""
+    return Box(box.x1 - 0.1 * box.width, box.y1 - 0.9 * box.height, box.x2 + 0.1 * box.width, box.y2)
+
+
+@dataclass
+class _Memory:
+    """What the run keeps of one live track."""
+
+    best: list[tuple[float, int, np.ndarray]] = field(default_factory=list)  # (area, frame, vehicle crop)
+    frames: dict[int, np.ndarray] = field(default_factory=dict)  # full frames, for whole-track rules
+    found: list[tuple[Violation, list[EvidenceFile]]] = field(default_factory=list)
+    clips: list[ClipWriter] = field(default_factory=list)
+
+
+class _Run:
+    def __init__(self, camera: Camera, source: Source, models: Models, evidence_dir: Path) -> None:
+        self.camera, self.source, self.models = camera, source, models
+        info = source.info
+        self.fps = info.fps
+        self.start = camera.start_time or info.started_at or datetime.now().astimezone()
+        self.folder = evidence_dir / info.identity[:16]
+        step_fps = info.fps / camera.frame_stride
+        self.builder = TrackBuilder(step_fps)
+        self.timeline = SignalTimeline()
+        self.raw_states: list[SignalState] = []
+        self.log = load_signal_log(camera.signal.log) if camera.signal.log else None
+        self.ring: deque[np.ndarray] = deque(maxlen=max(1, round(CLIP_BEFORE_S * step_fps)))
+        self.clip_after = max(1, round(CLIP_AFTER_S * step_fps))
+        self.memory: dict[int, _Memory] = defaultdict(_Memory)
+        self.events: list[Event] = []
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.tracks_seen = 0
+
+    def timed(self, stage: str, t0: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] += now - t0
+        return now
+
+    def signal_state(self, index: int, frame: np.ndarray) -> SignalState:
+        if self.log is not None:
+            return states_at(self.log, [frame_time(self.camera, self.start, index, self.fps)])[0]
+        assert self.camera.signal.region is not None
+        self.raw_states.append(classify_signal(frame, self.camera.signal.region))
+        window = self.camera.signal.smoothing_frames
+        return smooth_states(self.raw_states[-window:], window)[-1]
+
+    def step(self, index: int, frame: np.ndarray) -> None:
+        t0 = time.perf_counter()
+        detections = self.models.detector.detect(frame)
+        t0 = self.timed("detect", t0)
+        names = detections.data.get("class_name", np.array([], dtype=str))
+        is_person = np.array([str(n) == "person" for n in names], dtype=bool)
+        persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
+        seen = self.builder.update(index, index / self.fps, detections[~is_person], persons)
+        t0 = self.timed("track", t0)
+        self.timeline.append(index, index / self.fps, self.signal_state(index, frame))
+        boxes = {tid: self.builder.track(tid) for tid in seen}
+        fired: list[tuple[Track, Violation]] = []
+        for tid, track in boxes.items():
+            mem = self.memory[tid]
+            done = {v.offence for v, _ in mem.found}
+            fired += [(track, v) for v in online_violations(self.camera, track, self.timeline, done)]
+        t0 = self.timed("rules", t0)
+        for tid, track in boxes.items():
+            self.remember(self.memory[tid], track, frame)
+        others = [t.points[-1].box for t in boxes.values()]
+        for track, v in fired:
+            self.capture(self.memory[track.track_id], track, v, frame, others, clip=True)
+        for mem in self.memory.values():
+            for clip in mem.clips:
+                if clip.remaining > 0:
+                    clip.add(frame)
+                    clip.remaining -= 1
+        self.ring.append(frame)
+        self.timed("evidence", t0)
+        for tid in self.builder.ended():
+            self.finish(tid)
+
+    def remember(self, mem: _Memory, track: Track, frame: np.ndarray) -> None:
+        """Keep the track's largest sightings: vehicle crops for plates, full frames for whole-track rules."""
+        p = track.points[-1]
+        if len(mem.best) == BEST_FRAMES and p.box.area <= mem.best[-1][0]:
+            return
+        if len(mem.best) == BEST_FRAMES:
+            _, dropped, _ = mem.best.pop()
+            mem.frames.pop(dropped, None)
+        mem.best.append((p.box.area, p.frame_index, crop(frame, p.box).copy()))
+        mem.best.sort(key=lambda b: b[0], reverse=True)
+        if track.class_name in ("motorcycle", "bicycle") and self.camera.violations & FINAL_RULES:
+            mem.frames[p.frame_index] = frame
+
+    def capture(
+        self, mem: _Memory, track: Track, v: Violation, frame: np.ndarray, others: Sequence[Box], clip: bool
+    ) -> None:
+        """Write the untouched frame, an annotated copy and the vehicle crop; start the clip."""
+        key = event_key(self.source.info.identity, self.camera.id, v)
+        folder = self.folder / key
+        box = next(p.box for p in reversed(track.points) if p.frame_index == v.frame_index)
+        stamp = frame_time(self.camera, self.start, v.frame_index, self.fps).isoformat(
+            timespec="milliseconds"
+        )
+        annotated = evidence_overlay(
+            frame,
+            self.camera,
+            box,
+            f"{v.class_name} #{v.track_id}: {v.offence.value}",
+            [b for b in others if b != box],
+            self.timeline.state_at(v.frame_index),
+            stamp,
+        )
+        files = [
+            write_image(folder / "frame.png", frame, "frame"),
+            write_image(folder / "annotated.png", annotated, "annotated"),
+            write_image(folder / "vehicle.png", crop(frame, box), "vehicle"),
+        ]
+        mem.found.append((v, files))
+        if clip:
+            writer = ClipWriter(folder / "clip.mp4", self.fps / self.camera.frame_stride, self.clip_after)
+            for before in self.ring:
+                writer.add(before)
+            mem.clips.append(writer)
+
+    def finish(self, tid: int) -> None:
+        """A track ended: whole-track rules, one plate read, then its events."""
+        track = self.builder.track(tid)
+        mem = self.memory.pop(tid, _Memory())
+        self.tracks_seen += 1
+        t0 = time.perf_counter()
+        heads = []
+        if needs_heads(self.camera, track) and self.models.helmet is not None:
+            for f in sorted(mem.frames):
+                box = next(p.box for p in track.points if p.frame_index == f)
+                heads.append((f, self.models.helmet.detect(crop(mem.frames[f], rider_box(box)))))
+        t0 = self.timed("helmet", t0)
+        done = {v.offence for v, _ in mem.found}
+        for v in final_violations(self.camera, track, heads, done):
+            if v.frame_index not in mem.frames and mem.frames:
+                v = replace(v, frame_index=max(mem.frames, key=lambda f: track_area(track, f)))
+            if v.frame_index in mem.frames:  # no clip: whole-track rules decide after the moment
+                self.capture(mem, track, v, mem.frames[v.frame_index], [], clip=False)
+        t0 = self.timed("rules", t0)
+        if not mem.found:
+            self.builder.drop(tid)
+            return
+        plate, plate_crop = read_plate(self.models.reader, [c for _, _, c in mem.best])
+        t0 = self.timed("ocr", t0)
+        for v, files in mem.found:
+            key = event_key(self.source.info.identity, self.camera.id, v)
+            extra = [c.close() for c in mem.clips if c.path.parent.name == key]
+            if plate_crop is not None:
+                extra.append(write_image(self.folder / key / "plate.png", plate_crop, "plate"))
+            stamp = frame_time(self.camera, self.start, v.frame_index, self.fps)
+            self.events.append(
+                Event(
+                    key=key,
+                    camera_id=self.camera.id,
+                    source=self.source.info.name,
+                    source_sha256=self.source.info.identity,
+                    violation=v,
+                    occurred_at=stamp.isoformat(timespec="milliseconds"),
+                    plate=plate,
+                    evidence=tuple(files) + tuple(e for e in extra if e is not None),
+                )
+            )
+        self.timed("evidence", t0)
+        self.builder.drop(tid)
+
+
+def track_area(track: Track, frame_index: int) -> float:
+    return next((p.box.area for p in track.points if p.frame_index == frame_index), 0.0)
+
+
+def read_plate(
+    reader: PlateReaderLike, crops: Sequence[np.ndarray]
 ) -> tuple[PlateRead | None, np.ndarray | None]:
-    """Read the plate on each best frame's vehicle crop, vote, and keep the crop of the best read."""
+    """Read the plate on each crop, vote across them, and keep the crop of the most confident read."""
     reads: list[PlateRead] = []
-    best_crop: np.ndarray | None = None
-    best_conf = -1.0
-    for p in points:
-        crop = _crop(images[p.frame_index], p.box)
-        found = reader.read(crop) if crop.size else []
+    best: tuple[float, np.ndarray] | None = None
+    for c in crops:
+        found = reader.read(c) if c.size else []
         if not found:
             continue
         top = found[0]
         reads.append(top)
-        if top.box is not None and top.confidence > best_conf:
-            best_conf = top.confidence
-            best_crop = _crop(crop, top.box)
-    return vote(reads), (best_crop if best_crop is not None and best_crop.size else None)
+        if top.box is not None and (best is None or top.confidence > best[0]):
+            best = (top.confidence, crop(c, top.box))
+    return vote(reads), (best[1] if best is not None and best[1].size else None)
+
+
+def process_source(
+    camera: Camera,
+    source: Source,
+    models: Models,
+    evidence_dir: Path,
+    on_frame: Callable[[int], None] | None = None,
+) -> VideoResult:
+    run = _Run(camera, source, models, evidence_dir)
+    frames = 0
+    stream: Iterator[tuple[int, np.ndarray]] = source.frames(camera.frame_stride)
+    t0 = time.perf_counter()
+    for index, frame in stream:
+        t0 = run.timed("decode", t0)
+        run.step(index, frame)
+        frames += 1
+        if on_frame:
+            on_frame(index)
+        t0 = time.perf_counter()
+    for tid in run.builder.active():
+        run.finish(tid)
+    info = source.info
+    events = tuple(sorted(run.events, key=lambda e: (e.violation.frame_index, e.key)))
+    return VideoResult(
+        info.name, info.identity, frames, run.tracks_seen, events, tuple(source.problems), dict(run.seconds)
+    )
+
+
+def process_video(
+    camera: Camera,
+    path: Path | str,
+    models: Models,
+    evidence_dir: Path,
+    on_frame: Callable[[int], None] | None = None,
+) -> VideoResult:
+    """Open ``path`` (a video file, an image sequence or a stream URL) and process it."""
+    return process_source(camera, open_source(path), models, evidence_dir, on_frame)

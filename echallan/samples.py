@@ -11,13 +11,14 @@ after the signal turned red (a red-light jump). The ground truth is written as J
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from echallan.clipgen import Mover, Scene, render
 
 W, H, FPS, SECONDS = 1280, 720, 15, 6.0
 STOP_Y = 420
@@ -84,62 +85,31 @@ def _vehicle(plate: str, mirror: bool) -> np.ndarray:
     return body
 
 
-def _background() -> np.ndarray:
-    img = np.full((H, W, 3), (70, 110, 60), np.uint8)  # verge
-    cv2.fillPoly(img, [np.array([[380, 0], [900, 0], [1280, H], [0, H]])], (90, 90, 90))  # road
-    for y in range(0, H, 60):  # lane divider
-        cv2.line(img, (640, y), (640, y + 30), (230, 230, 230), 4)
-    cv2.line(img, (0, STOP_Y), (W, STOP_Y), (255, 255, 255), 8)  # stop line
-    return img
+SCENE = Scene(
+    width=W,
+    height=H,
+    fps=FPS,
+    seconds=SECONDS,
+    stop_y=STOP_Y,
+    signal_box=SIGNAL_BOX,
+    signal=((0.0, "green"), (GREEN_UNTIL, "amber"), (AMBER_UNTIL, "red")),
+)
 
 
-def signal_at(t: float) -> str:
-    return "green" if t < GREEN_UNTIL else "amber" if t < AMBER_UNTIL else "red"
-
-
-def _draw_signal(img: np.ndarray, state: str) -> None:
-    x1, y1, x2, y2 = SIGNAL_BOX
-    cv2.rectangle(img, (x1, y1), (x2, y2), (20, 20, 20), -1)
-    lamps = {"red": (0, 0, 255), "amber": (0, 190, 255), "green": (0, 220, 0)}
-    cx = (x1 + x2) // 2
-    for i, (name, colour) in enumerate(lamps.items()):
-        cy = y1 + 27 + i * 53
-        lit = name == state
-        cv2.circle(img, (cx, cy), 22, colour if lit else tuple(c // 5 for c in colour), -1)
-
-
-@dataclass(frozen=True)
-class _Mover:
-    sprite: np.ndarray
-    x_center: int
-    t0: float
-    t1: float
-    y0: float  # bottom edge at t0
-    y1: float  # bottom edge at t1
-    s0: float
-    s1: float
-
-    def place(self, img: np.ndarray, t: float) -> None:
-        if not self.t0 <= t <= self.t1:
-            return
-        a = (t - self.t0) / (self.t1 - self.t0)
-        scale = self.s0 + a * (self.s1 - self.s0)
-        bottom = int(self.y0 + a * (self.y1 - self.y0))
-        sprite = cv2.resize(self.sprite, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        h, w = sprite.shape[:2]
-        top, left = bottom - h, self.x_center - w // 2
-        ys, xs = max(0, top), max(0, left)
-        ye, xe = min(H, bottom), min(W, left + w)
-        if ye > ys and xe > xs:
-            img[ys:ye, xs:xe] = sprite[ys - top : ye - top, xs - left : xe - left]
-
-    def crossing_time(self, line_y: float) -> float:
-        return self.t0 + (self.y0 - line_y) / (self.y0 - self.y1) * (self.t1 - self.t0)
-
-
-def _movers() -> tuple[_Mover, _Mover]:
-    lawful = _Mover(_vehicle(LAWFUL_PLATE, mirror=True), 380, 0.0, 2.2, 560, 300, 0.9, 0.65)
-    violator = _Mover(_vehicle(VIOLATOR_PLATE, mirror=False), 880, 0.4, 6.0, 715, 330, 1.05, 0.75)
+def _movers() -> tuple[Mover, Mover]:
+    lawful = Mover(
+        "lawful bus",
+        _vehicle(LAWFUL_PLATE, mirror=True),
+        ((0.0, 380, 560, 0.9), (2.2, 380, 300, 0.65)),
+        LAWFUL_PLATE,
+    )
+    violator = Mover(
+        "violator bus",
+        _vehicle(VIOLATOR_PLATE, mirror=False),
+        ((0.4, 880, 715, 1.05), (6.0, 880, 330, 0.75)),
+        VIOLATOR_PLATE,
+        ("red_light",),
+    )
     return lawful, violator
 
 
@@ -213,21 +183,7 @@ OWNERS = [
 def make_demo(out_dir: Path) -> DemoSample:
     """Write the clip, camera file, owners CSV and ground truth into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    video_path = out_dir / "demo_junction.mp4"
-    movers = _movers()
-    background = _background()
-    writer = cv2.VideoWriter(str(video_path), cv2.VideoWriter.fourcc(*"mp4v"), FPS, (W, H))
-    try:
-        for i in range(int(FPS * SECONDS)):
-            t = i / FPS
-            img = background.copy()
-            _draw_signal(img, signal_at(t))
-            for m in movers:
-                m.place(img, t)
-            writer.write(img)
-    finally:
-        writer.release()
-
+    video = render(SCENE, _movers(), out_dir / "demo_junction.mp4", out_dir / "demo_truth.json")
     camera = out_dir / "demo_camera.toml"
     x1, y1, x2, y2 = SIGNAL_BOX
     camera.write_text(
@@ -236,22 +192,4 @@ def make_demo(out_dir: Path) -> DemoSample:
     owners = out_dir / "demo_owners.csv"
     with owners.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(OWNERS)
-    truth = out_dir / "demo_truth.json"
-    truth.write_text(
-        json.dumps(
-            {
-                "violations": [
-                    {
-                        "offence": "red_light",
-                        "plate": VIOLATOR_PLATE,
-                        "crossing_s": round(movers[1].crossing_time(STOP_Y), 2),
-                    }
-                ],
-                "lawful": [{"plate": LAWFUL_PLATE, "crossing_s": round(movers[0].crossing_time(STOP_Y), 2)}],
-                "signal": {"green_until_s": GREEN_UNTIL, "amber_until_s": AMBER_UNTIL},
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    return DemoSample(video_path, camera, owners, truth, VIOLATOR_PLATE)
+    return DemoSample(video, camera, owners, out_dir / "demo_truth.json", VIOLATOR_PLATE)

@@ -12,7 +12,7 @@ import supervision as sv
 from echallan.camera import load_camera
 from echallan.detection import Detector
 from echallan.evidence import sha256_file
-from echallan.pipeline import process_video
+from echallan.pipeline import Models, process_video
 from echallan.types import Box, Layout, PlateRead
 
 FPS, N = 10, 30
@@ -78,20 +78,20 @@ def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) ->
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=0)
     reader = FixedReader()
-    first = process_video(camera, clip, BoxDetector(), reader, tmp_path / "ev")
+    first = process_video(camera, clip, Models(BoxDetector(), reader), tmp_path / "ev")
     assert len(first.events) == 1
     event = first.events[0]
     assert event.plate is not None and event.plate.text == "KA01AB1234"
     assert reader.calls <= 3  # plates read from a few best frames, not every frame
     assert event.occurred_at.startswith("2026-11-01T09:00:01") and event.occurred_at.endswith("+05:30")
     kinds = {e.kind for e in event.evidence}
-    assert kinds == {"frame", "vehicle", "plate"}
+    assert kinds == {"frame", "annotated", "vehicle", "plate", "clip"}
     for ev in event.evidence:
         assert sha256_file(Path(ev.path)) == ev.sha256
     frame = cv2.imread(next(e.path for e in event.evidence if e.kind == "frame"))
     assert frame.shape == (240, 320, 3)  # the full, unannotated frame
 
-    again = process_video(camera, clip, BoxDetector(), FixedReader(), tmp_path / "ev")
+    again = process_video(camera, clip, Models(BoxDetector(), FixedReader()), tmp_path / "ev")
     assert [e.key for e in again.events] == [event.key]
     assert again.events[0].evidence == event.evidence  # evidence reused, never rewritten
 
@@ -99,4 +99,4 @@ def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) ->
 def test_green_crossing_is_not_an_event(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
-    assert process_video(camera, clip, BoxDetector(), FixedReader(), tmp_path / "ev").events == ()
+    assert process_video(camera, clip, Models(BoxDetector(), FixedReader()), tmp_path / "ev").events == ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from echallan.rules import classify_signal, red_light, smooth_states
-from echallan.rules.red_light import red_for_seconds
+from echallan.rules.timeline import SignalTimeline
 from echallan.types import Box, Line, Offence, SignalState, Track, TrackPoint
 
 R, G, A, U = SignalState.RED, SignalState.GREEN, SignalState.AMBER, SignalState.UNKNOWN
@@ -18,10 +18,13 @@ def track_moving_up(bottoms: list[float], tid: int = 7) -> Track:
     return Track(tid, "car", pts)
 
 
-def run(track: Track, states: list[SignalState], grace: float = 0.0):
+def timeline(states: list[SignalState]) -> SignalTimeline:
     frames = list(range(len(states)))
-    times = [f * 0.5 for f in frames]
-    return red_light(track, LINE, APPROACH, frames, times, states, grace)
+    return SignalTimeline.of(frames, [f * 0.5 for f in frames], states)
+
+
+def run(track: Track, states: list[SignalState], grace: float = 0.0):  # type: ignore[no-untyped-def]
+    return red_light(track, LINE, APPROACH, timeline(states), grace)
 
 
 def test_crossing_on_red_is_a_violation() -> None:
@@ -54,8 +57,8 @@ def test_grace_period_at_start_of_red() -> None:
 
 
 def test_red_for_seconds() -> None:
-    assert red_for_seconds([0, 1, 2, 3], [G, R, R, R], 3) == 2
-    assert red_for_seconds([0, 1, 2, 3], [G, R, R, G], 3) == 0
+    assert timeline([G, R, R, R]).red_for(3) == 1.0
+    assert timeline([G, R, R, G]).red_for(3) == 0
 
 
 def test_smoothing_ignores_flicker_and_unknown() -> None:

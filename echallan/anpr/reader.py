@@ -2,8 +2,9 @@
 
 Works on a whole photo or on a vehicle crop. Candidates are single text lines, lines split by the
 detector on one row (``KA03`` + ``1351``) and two stacked lines of similar x-range (two-line plates,
-top then bottom). The best few candidate regions are cropped with a margin, upscaled and read a
-second time, which fixes most small, blurred or split plates.
+top then bottom). Unless the first read is valid and confident, the best candidate region is
+cropped with a margin, upscaled and read a second time, which fixes many small, blurred or split
+plates (on india_plates_dev it turned 7 of 14 first-pass misses into exact reads).
 """
 
 from __future__ import annotations
@@ -155,8 +156,9 @@ class PlateReader:
     def __init__(
         self,
         backend: OcrBackend | None = None,
-        refine: int = 2,
+        refine: int = 1,
         refine_height: int = 192,
+        skip_refine_above: float = 0.95,
     ) -> None:
         if backend is None:
             from echallan.anpr.ocr import RapidOcrBackend
@@ -165,10 +167,13 @@ class PlateReader:
         self.backend = backend
         self.refine = refine
         self.refine_height = refine_height
+        self.skip_refine_above = skip_refine_above
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
         first = rank(to_read(c) for c in find_candidates(self.backend.predict(image)))
         reads = list(first)
+        if first and first[0].valid and first[0].confidence >= self.skip_refine_above:
+            return first  # a confident, valid first read: a second look costs time and rarely helps
         regions: list[Box] = []
         for r in first:
             if len(regions) >= self.refine:

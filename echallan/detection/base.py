@@ -9,6 +9,8 @@ import supervision as sv
 
 #: COCO class names that are road users the rules care about.
 VEHICLE_CLASSES = frozenset({"bicycle", "car", "motorcycle", "bus", "truck"})
+#: What the detector reports: road users, plus persons (riders are counted, bystanders blurred).
+DETECT_CLASSES = VEHICLE_CLASSES | {"person"}
 
 
 class Detector(ABC):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import supervision as sv
 
-from echallan.detection.base import VEHICLE_CLASSES, Detector
+from echallan.detection.base import DETECT_CLASSES, Detector
 from echallan.errors import ModelNotFoundError
 
 #: The default detector: YOLO11n (COCO), int8 OpenVINO IR, the fastest of the backends on CPU here.
@@ -35,7 +35,7 @@ class YoloDetector(Detector):
         model_dir: Path,
         weights: str = DEFAULT_WEIGHTS,
         confidence: float = 0.25,
-        classes: frozenset[str] = VEHICLE_CLASSES,
+        classes: frozenset[str] = DETECT_CLASSES,
         imgsz: int = 640,
     ) -> None:
         path = resolve_weights(model_dir, weights)

@@ -21,16 +21,19 @@ from echallan.records.events import (
 from echallan.records.fines import Fine, load_fines
 from echallan.records.owners import ImportReport, Reject, import_owners, list_owners, normalise_registration
 from echallan.records.printing import mark_printed, notices_to_print, postal_address
+from echallan.records.verify import EvidenceProblem, VerifyReport, verify_evidence
 
 __all__ = [
     "AUTO",
     "DEFAULT_AUTO_ACCEPT",
+    "EvidenceProblem",
     "ISSUED",
     "NEEDS_REVIEW",
     "PRINTED",
     "Fine",
     "ImportReport",
     "Reject",
+    "VerifyReport",
     "alembic_config",
     "audit_trail",
     "create_db_engine",
@@ -48,4 +51,5 @@ __all__ = [
     "review_status",
     "store_events",
     "upgrade",
+    "verify_evidence",
 ]

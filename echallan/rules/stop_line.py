@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from echallan.rules.geometry import is_still, side_of_line
-from echallan.rules.red_light import signal_history
+from echallan.rules.timeline import SignalTimeline
 from echallan.types import Line, Offence, SignalState, Track, TrackPoint, Violation
 
 
@@ -18,9 +16,7 @@ def straddles(line: Line, p: TrackPoint) -> bool:
 def stop_line(
     track: Track,
     line: Line,
-    frames: Sequence[int],
-    times: Sequence[float],
-    states: Sequence[SignalState],
+    signal: SignalTimeline,
     min_still_s: float = 1.0,
     still_fraction: float = 0.1,
 ) -> Violation | None:
@@ -28,12 +24,11 @@ def stop_line(
 
     "Still" means its bottom centre moved less than ``still_fraction`` of its box height.
     """
-    index = {f: k for k, f in enumerate(frames)}
     pts = track.points
     start = 0
     for end, p in enumerate(pts):
-        i = index.get(p.frame_index)
-        ok = i is not None and states[i] is SignalState.RED and straddles(line, p)
+        i = signal.index(p.frame_index)
+        ok = i is not None and signal.states[i] is SignalState.RED and straddles(line, p)
         if not ok:
             start = end + 1
             continue
@@ -55,7 +50,7 @@ def stop_line(
                 "still_from_s": round(window[0].time_s, 3),
                 "still_for_s": round(p.time_s - window[0].time_s, 3),
                 "box": p.box.as_list(),
-                "signal_history": signal_history(frames, states, i),
+                "signal_history": signal.history(i),
             },
         )
     return None
