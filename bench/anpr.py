@@ -22,9 +22,9 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader  # noqa: E402
-from echallan.settings import Settings  # noqa: E402
-from echallan.types import PlateRead  # noqa: E402
+from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
+from echallan.settings import Settings
+from echallan.types import PlateRead
 
 SETS = ("openalpr_us", "openalpr_us_platecrops", "india_plates_dev")
 START, END = "<!-- anpr:start -->", "<!-- anpr:end -->"
@@ -64,6 +64,8 @@ def run_set(reader: PlateReader, rows: list[Row]) -> list[Result]:
     out = []
     for row in rows:
         image = cv2.imread(str(row.image))
+        if image is None:
+            raise FileNotFoundError(row.image)
         t0 = time.perf_counter()
         reads = reader.read(image)
         out.append(Result(row.label, reads[0] if reads else None, (time.perf_counter() - t0) * 1000))
@@ -125,7 +127,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="at most N images per set (every k-th)")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs/BENCHMARKS.md")
+    repo = Path(__file__).resolve().parents[1]
+    parser.add_argument("--out", type=Path, default=repo / "docs" / "BENCHMARKS.md")
     args = parser.parse_args()
 
     datasets = Settings.from_env().datasets_dir

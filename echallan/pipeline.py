@@ -211,7 +211,8 @@ class _Run:
         done = {v.offence for v, _ in mem.found}
         for v in final_violations(self.camera, track, heads, done):
             if v.frame_index not in mem.frames and mem.frames:
-                v = replace(v, frame_index=max(mem.frames, key=lambda f: track_area(track, f)))
+                f = max(mem.frames, key=lambda f: track_area(track, f))
+                v = replace(v, frame_index=f, box=next(p.box for p in track.points if p.frame_index == f))
             if v.frame_index in mem.frames:  # no clip: whole-track rules decide after the moment
                 self.capture(mem, track, v, mem.frames[v.frame_index], [], clip=False)
         t0 = self.timed("rules", t0)

@@ -114,6 +114,7 @@ class Violation:
     time_s: float
     confidence: float
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    box: Box | None = None  # the vehicle at ``frame_index``
 
 
 class Layout(StrEnum):

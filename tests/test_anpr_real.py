@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
 from echallan.settings import Settings
 from echallan.types import Layout
 
@@ -37,19 +38,19 @@ def _rows(name: str, step: int) -> list[tuple[Path, str]]:
 
 
 @pytest.fixture(scope="module")
-def reader():  # type: ignore[no-untyped-def]
+def reader() -> PlateReader:
     pytest.importorskip("rapidocr")
-    from echallan.anpr import PlateReader
-
     return PlateReader()
 
 
-def _exact_rate(reader, rows: list[tuple[Path, str]]) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
+def _exact_rate(reader: PlateReader, rows: list[tuple[Path, str]]) -> tuple[float, list[str]]:
     import cv2
 
     misses = []
     for path, label in rows:
-        reads = reader.read(cv2.imread(str(path)))
+        image = cv2.imread(str(path))
+        assert image is not None, path
+        reads = reader.read(image)
         top = reads[0].text if reads else ""
         if top != label:
             misses.append(f"{path.name}: {label} -> {top}")
@@ -64,7 +65,7 @@ def _exact_rate(reader, rows: list[tuple[Path, str]]) -> tuple[float, list[str]]
         ("openalpr_us_platecrops", 25, 0.60),
     ],
 )
-def test_exact_match_rate(reader, name: str, step: int, floor: float) -> None:  # type: ignore[no-untyped-def]
+def test_exact_match_rate(reader: PlateReader, name: str, step: int, floor: float) -> None:
     rows = _rows(name, step)
     rate, misses = _exact_rate(reader, rows)
     assert rate >= floor, f"{name}: {rate:.1%} exact over {len(rows)} (floor {floor:.0%}); misses: {misses}"
@@ -96,17 +97,16 @@ def _render_plate(lines: list[str]) -> np.ndarray:
         (["KA 05", "HS 4495"], "KA05HS4495", Layout.TWO_LINE),
     ],
 )
-def test_synthetic_plate(reader, lines: list[str], expected: str, layout: Layout) -> None:  # type: ignore[no-untyped-def]
-    from echallan.anpr import AUTO_ACCEPT_THRESHOLD
-
+def test_synthetic_plate(reader: PlateReader, lines: list[str], expected: str, layout: Layout) -> None:
     reads = reader.read(_render_plate(lines))
     assert reads, "nothing read"
     top = reads[0]
     assert (top.text, top.valid, top.country, top.layout) == (expected, True, "IN", layout)
     assert top.confidence >= AUTO_ACCEPT_THRESHOLD
     assert top.box is not None
-    assert 190 <= top.box.x1 and top.box.x2 <= 730 and 290 <= top.box.y1 and top.box.y2 <= 300 + 30 + 80 * len(lines)
+    box = top.box
+    assert box.x1 >= 190 and box.x2 <= 730 and box.y1 >= 290 and box.y2 <= 300 + 30 + 80 * len(lines)
 
 
-def test_blank_image_reads_nothing(reader) -> None:  # type: ignore[no-untyped-def]
+def test_blank_image_reads_nothing(reader: PlateReader) -> None:
     assert reader.read(np.full((240, 320, 3), 128, np.uint8)) == []

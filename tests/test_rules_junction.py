@@ -40,21 +40,27 @@ def timeline(states: list[SignalState]) -> SignalTimeline:
 LINE = Line((0, 400), (1000, 400))
 
 
-def test_stop_line_fires_when_standing_on_the_line_on_red() -> None:
-    standing = track([(500, 500), (500, 450)] + [(500, 430)] * 15)  # box 350..430 straddles y=400
-    v = stop_line(standing, LINE, timeline([R] * 17), min_still_s=1.0)
+APPROACH = (500.0, 700.0)
+
+
+def test_stop_line_fires_when_front_wheels_are_over_the_line_on_red() -> None:
+    # box height 80: front point = bottom - 12; bottom 405..420 -> front past y=400, bottom not
+    standing = track([(500, 500), (500, 450)] + [(500, 408)] * 15)
+    v = stop_line(standing, LINE, APPROACH, timeline([R] * 17), min_still_s=1.0)
     assert v is not None and v.offence is Offence.STOP_LINE and v.inputs["still_for_s"] >= 1.0
+    assert v.box is not None and v.box.y2 == 408
 
 
 def test_stop_line_lawful_cases() -> None:
-    behind = track([(500, 470)] * 17)  # box 390..470: straddles? top 390 < 400 < 470 -> yes, but green
-    assert stop_line(behind, LINE, timeline([G] * 17)) is None
-    short = track([(500, 430)] * 5)  # on red but only 0.4 s
-    assert stop_line(short, LINE, timeline([R] * 5)) is None
-    clear = track([(500, 600)] * 20)  # well behind the line
-    assert stop_line(clear, LINE, timeline([R] * 20)) is None
-    moving = track([(500, 480 - 3 * i) for i in range(20)])  # creeping through: not still
-    assert stop_line(moving, LINE, timeline([R] * 20), still_fraction=0.05) is None
+    over = track([(500, 408)] * 17)
+    assert stop_line(over, LINE, APPROACH, timeline([G] * 17)) is None  # green
+    assert stop_line(track([(500, 408)] * 5), LINE, APPROACH, timeline([R] * 5)) is None  # 0.4 s only
+    behind = track([(500, 440)] * 20)  # stopped just behind the line: roof above it, wheels behind
+    assert stop_line(behind, LINE, APPROACH, timeline([R] * 20)) is None
+    past = track([(500, 380)] * 20)  # wholly past the line: that is the red-light rule's business
+    assert stop_line(past, LINE, APPROACH, timeline([R] * 20)) is None
+    creeping = track([(500, 419 - 1 * i) for i in range(20)])
+    assert stop_line(creeping, LINE, APPROACH, timeline([R] * 20), still_fraction=0.05) is None
 
 
 LANE = Lane("up", ((0, 0), (1000, 0), (1000, 800), (0, 800)), (0, -1))

@@ -1,8 +1,7 @@
 """ANPR: read Indian (and foreign) number plates from photos or vehicle crops.
 
-    reader = PlateReader()            # rapidocr backend, built once
-    reads = reader.read(bgr_image)    # list[PlateRead], best first
-    best = vote(reads_across_frames)  # one vehicle, many frames
+``PlateReader().read(bgr_image)`` gives ``list[PlateRead]`` best first (rapidocr backend, built once);
+``vote(reads_across_frames)`` combines one vehicle's reads; ``interpret(raw)`` applies the grammar.
 """
 
 from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, PlateText, interpret, normalise

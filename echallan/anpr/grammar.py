@@ -21,24 +21,39 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-STATE_CODES: frozenset[str] = frozenset(
-    "AN AP AR AS BR CH CG DD DL DN GA GJ HR HP JH JK KA KL LA LD MH ML MN MP MZ NL OD PB PY RJ SK "
-    "TN TR TS UK UP WB".split()
-)
-LEGACY_STATE_CODES: frozenset[str] = frozenset(
-    # TG (Telangana, 2024), CT (Chhattisgarh), OR (Odisha), UA/UT (Uttarakhand), DN/DD before the 2020 merger
-    "TG CT OR UA UT".split()
-)
+_CODES = "AN AP AR AS BR CH CG DD DL DN GA GJ HR HP JH JK KA KL LA LD MH ML MN MP MZ NL OD PB PY RJ SK"
+_CODES += " TN TR TS UK UP WB"
+STATE_CODES: frozenset[str] = frozenset(_CODES.split(" "))
+# TG (Telangana, 2024), CT (Chhattisgarh), OR (Odisha), UA/UT (Uttarakhand); DN/DD (pre-2020) are above
+LEGACY_STATE_CODES: frozenset[str] = frozenset({"TG", "CT", "OR", "UA", "UT"})
 ALL_STATE_CODES: frozenset[str] = STATE_CODES | LEGACY_STATE_CODES
 
 # digit read where a letter must be -> the letters it is usually mistaken for (best first)
 DIGIT_TO_LETTERS: dict[str, str] = {
-    "0": "ODQ", "1": "ILJ", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B",
+    "0": "ODQ",
+    "1": "ILJ",
+    "2": "Z",
+    "4": "A",
+    "5": "S",
+    "6": "G",
+    "7": "T",
+    "8": "B",
 }
 # letter read where a digit must be -> the digit it is usually mistaken for
 LETTER_TO_DIGIT: dict[str, str] = {
-    "O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "J": "1", "T": "1",
-    "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4",
+    "O": "0",
+    "D": "0",
+    "Q": "0",
+    "U": "0",
+    "I": "1",
+    "L": "1",
+    "J": "1",
+    "T": "1",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "G": "6",
+    "A": "4",
 }
 # letter misread as another letter, fixed only inside the state code (RI/R1 -> RJ, MK -> MH)
 STATE_LETTER_CONFUSIONS: dict[str, str] = {"I": "J", "U": "J", "L": "J", "K": "H", "N": "H", "W": "M"}
@@ -99,6 +114,7 @@ def _as_letter(c: str, allowed: frozenset[str]) -> tuple[str, int] | None:
 
 def _as_state(chunk: str) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
+
     def options(c: str) -> list[tuple[str, int]]:
         alts = DIGIT_TO_LETTERS.get(c, "") + STATE_LETTER_CONFUSIONS.get(c, "")
         return [(c, 0)] + [(x, 1) for x in alts]
@@ -122,7 +138,11 @@ def _coerce(kind: str, chunk: str) -> tuple[str, int] | None:
         out = []
         cost = 0
         for want, c in zip(literal, chunk, strict=True):
-            if c != want and c not in LETTER_TO_DIGIT.get(want, "") and want not in DIGIT_TO_LETTERS.get(c, ""):
+            if (
+                c != want
+                and c not in LETTER_TO_DIGIT.get(want, "")
+                and want not in DIGIT_TO_LETTERS.get(c, "")
+            ):
                 return None
             cost += c != want
             out.append(want)

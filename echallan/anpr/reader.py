@@ -10,7 +10,7 @@ plates (on india_plates_dev it turned 7 of 14 first-pass misses into exact reads
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -203,5 +203,5 @@ class PlateReader:
             assert read.box is not None
             b = read.box
             mapped = Box(b.x1 / scale + x1, b.y1 / scale + y1, b.x2 / scale + x1, b.y2 / scale + y1)
-            out.append(PlateRead(read.text, read.confidence, mapped, read.valid, read.layout, read.country, read.raw))
+            out.append(replace(read, box=mapped))
         return out

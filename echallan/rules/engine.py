@@ -32,7 +32,9 @@ def online_violations(
     if Offence.RED_LIGHT in wanted:
         found.append(red_light(track, camera.stop_line, camera.approach, signal, camera.signal.red_grace_s))
     if Offence.STOP_LINE in wanted and Offence.RED_LIGHT not in already and not any(found):
-        found.append(stop_line(track, camera.stop_line, signal))  # a red-light jump is the greater offence
+        found.append(
+            stop_line(track, camera.stop_line, camera.approach, signal)
+        )  # a red-light jump is the greater offence
     if Offence.WRONG_WAY in wanted:
         found.append(wrong_way(track, camera.lanes))
     if Offence.OVER_SPEED in wanted and camera.speed_trap is not None:
@@ -71,6 +73,7 @@ def final_violations(
                     class_name=track.class_name,
                     frame_index=frame_index,
                     time_s=point.time_s,
+                    box=point.box,
                     confidence=finding.confidence,
                     inputs=finding.as_inputs(),
                 )

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from echallan.detection.helmet import HeadResult
 from echallan.types import Box
+
+if TYPE_CHECKING:  # the rule only reads attributes; importing echallan.detection pulls in supervision
+    from echallan.detection.helmet import HeadResult
 
 #: Scores below this are not trusted for a challan (the detector itself keeps weaker heads).
 MIN_CONFIDENCE = 0.5

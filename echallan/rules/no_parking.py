@@ -40,6 +40,7 @@ def no_parking(
                     class_name=track.class_name,
                     frame_index=p.frame_index,
                     time_s=p.time_s,
+                    box=p.box,
                     confidence=track.confidence,
                     inputs={
                         "zone": zone.name,

@@ -31,6 +31,7 @@ def red_light(
         class_name=track.class_name,
         frame_index=cur.frame_index,
         time_s=cur.time_s,
+        box=cur.box,
         confidence=track.confidence,
         inputs={
             "crossing_frame": cur.frame_index,

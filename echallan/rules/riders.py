@@ -44,6 +44,7 @@ def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.4) 
         class_name=track.class_name,
         frame_index=best.frame_index,
         time_s=best.time_s,
+        box=best.box,
         confidence=track.confidence * len(heavy) / len(track.points),
         inputs={
             "riders_max": best.riders,

@@ -67,6 +67,7 @@ def over_speed(track: Track, trap: SpeedTrap, limits_kmh: Mapping[str, float]) -
         class_name=track.class_name,
         frame_index=last.frame_index,
         time_s=last.time_s,
+        box=last.box,
         confidence=track.confidence,
         inputs={"speed_kmh": round(measured[0], 1), "limit_kmh": limit, **measured[1]},
     )

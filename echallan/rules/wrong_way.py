@@ -48,6 +48,7 @@ def wrong_way(
                 class_name=track.class_name,
                 frame_index=last.frame_index,
                 time_s=last.time_s,
+                box=last.box,
                 confidence=track.confidence,
                 inputs={
                     "lane": lane.name,

@@ -1,0 +1,26 @@
+"""Write one benchmark's section into docs/BENCHMARKS.md between its markers, keeping the others."""
+
+from __future__ import annotations
+
+import platform
+from datetime import date
+from pathlib import Path
+
+HEADER = (
+    "# Benchmarks\n\nWritten by the scripts in `bench/`; each section is replaced when its script runs.\n"
+)
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    stamp = (
+        f"_Measured {date.today().isoformat()} on {platform.machine()}, Python {platform.python_version()}._"
+    )
+    block = f"{start}\n{body.rstrip()}\n\n{stamp}\n{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + f"\n\n## {name}\n\n{block}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

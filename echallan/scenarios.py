@@ -1,0 +1,288 @@
+"""Standard junction scenarios with ground truth, built from real photos at test or benchmark time.
+
+Sprites are cut from the shared datasets (never committed): cars from ``india_plates_dev`` (with
+their hand-read plates) and riders from ``helmet_riders`` (the number of riders is the number of
+labelled heads over the motorcycle). The detector is used only to cut a sprite out of its photo;
+what each vehicle does, and so the ground truth, comes from the scenario's key frames.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from echallan.clipgen import Mover, Scene, render
+from echallan.detection.base import Detector
+
+W, H, FPS = 1280, 720, 10.0
+STOP_Y = 420
+PX_PER_M = 20.0  # the speed trap: lines at y=650 and y=250 are 400 px = 20 m apart
+LIMIT_KMH = 50.0
+ZONES = (
+    ("bus bay", ((40, 520), (420, 520), (420, 719), (0, 719))),
+    ("taxi stand", ((860, 520), (1240, 520), (1280, 719), (860, 719))),
+)
+MAX_DWELL_S = 3.0
+GREEN = (("green", 0.0),)
+
+CAMERA_TOML = f"""\
+# Generated junction scenario camera: every rule enabled. See docs/CAMERA.md.
+id = "GEN-CAM"
+location = "Generated junction"
+start_time = "2026-11-01T09:00:00"
+
+[stop_line]
+a = [0, {STOP_Y}]
+b = [{W}, {STOP_Y}]
+approach = [640, 700]
+
+[signal]
+region = [1160, 40, 1220, 200]
+red_grace_s = 0.5
+
+[[lanes]]
+name = "northbound"
+polygon = [[384, 0], [896, 0], [1280, 720], [0, 720]]
+direction = [0, -1]
+
+{
+    "".join(
+        f'''[[no_parking]]
+name = "{name}"
+polygon = {[list(p) for p in poly]}
+max_dwell_s = {MAX_DWELL_S}
+
+'''
+        for name, poly in ZONES
+    )
+}[speed]
+line1 = {{ a = [0, 650], b = [{W}, 650] }}
+line2 = {{ a = [0, 250], b = [{W}, 250] }}
+distance_m = {400 / PX_PER_M}
+limits_kmh = {{ default = {LIMIT_KMH} }}
+
+[violations]
+red_light = true
+stop_line = true
+wrong_way = true
+over_speed = true
+no_parking = true
+triple_riding = true
+"""
+
+
+@dataclass(frozen=True)
+class Sprites:
+    cars: list[tuple[np.ndarray, str]]  # (image, plate)
+    triples: list[np.ndarray]  # a motorcycle with three or more riders
+    singles: list[np.ndarray]  # a motorcycle with one rider
+
+
+def _largest(detector: Detector, image: np.ndarray, classes: set[str]) -> tuple[int, int, int, int] | None:
+    dets = detector.detect(image)
+    best = None
+    for xyxy, name in zip(dets.xyxy, dets.data.get("class_name", []), strict=False):
+        x1, y1, x2, y2 = (int(v) for v in xyxy)
+        if str(name) in classes and (
+            best is None or (x2 - x1) * (y2 - y1) > (best[2] - best[0]) * (best[3] - best[1])
+        ):
+            best = (x1, y1, x2, y2)
+    return best
+
+
+def _fit(image: np.ndarray, width: int) -> np.ndarray:
+    import cv2
+
+    scale = width / image.shape[1]
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int = 6) -> Sprites:
+    import cv2
+
+    car_sprites: list[tuple[np.ndarray, str]] = []
+    with (datasets / "india_plates_dev" / "labels.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r.get("certainty") == "sure"]
+    for r in rows:
+        image = cv2.imread(str(datasets / "india_plates_dev" / "images" / r["image"]))
+        if image is None:
+            continue
+        box = _largest(detector, image, {"car", "bus", "truck"})
+        if box is None or (box[2] - box[0]) * (box[3] - box[1]) < 0.35 * image.shape[0] * image.shape[1]:
+            continue  # a plate close-up, not a vehicle
+        car_sprites.append((_fit(image[box[1] : box[3], box[0] : box[2]], 260), r["plate_text"]))
+        if len(car_sprites) == cars:
+            break
+
+    heads: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    with (datasets / "helmet_riders" / "labels.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            heads[r["image"]].append(
+                ((float(r["x1"]) + float(r["x2"])) / 2, (float(r["y1"]) + float(r["y2"])) / 2)
+            )
+    triples = _rider_sprites(datasets, detector, heads, riders, lambda n: n >= 3)
+    singles = _rider_sprites(datasets, detector, heads, riders, lambda n: n == 1)
+    return Sprites(car_sprites, triples, singles)
+
+
+def _rider_sprites(
+    datasets: Path,
+    detector: Detector,
+    heads: dict[str, list[tuple[float, float]]],
+    count: int,
+    riders_ok: Callable[[int], bool],
+) -> list[np.ndarray]:
+    """Motorcycles whose labelled heads all sit over them, with an accepted number of riders."""
+    import cv2
+
+    out: list[np.ndarray] = []
+    for name in sorted(n for n in heads if riders_ok(len(heads[n]))):
+        image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
+        bike = None if image is None else _largest(detector, image, {"motorcycle"})
+        if image is None or bike is None:
+            continue
+        x1, y1, x2, y2 = bike
+        h = y2 - y1
+        over = [c for c in heads[name] if x1 <= c[0] <= x2 and y1 - 1.5 * h <= c[1] <= y1 + 0.5 * h]
+        if len(over) != len(heads[name]):
+            continue  # heads elsewhere in the photo: not a clean rider sprite
+        top = max(0, int(min(c[1] for c in over) - 0.25 * h))
+        out.append(_fit(image[top:y2, max(0, x1 - 10) : x2 + 10], 220))
+        if len(out) == count:
+            break
+    return out
+
+
+def _signal(*phases: tuple[str, float]) -> tuple[tuple[float, str], ...]:
+    return tuple((t, s) for s, t in phases)
+
+
+def scenario(kind: str, variant: int, sprites: Sprites) -> tuple[Scene, list[Mover]]:
+    """One clip's scene and vehicles. ``variant`` picks sprites and jitters positions and speeds."""
+    rnd = random.Random(f"{kind}:{variant}")
+    car = sprites.cars
+    a, b = car[(2 * variant) % len(car)], car[(2 * variant + 1) % len(car)]
+    dx = rnd.uniform(-30, 30)
+    scene = Scene(W, H, FPS, 9.0, STOP_Y, signal=_signal(*GREEN), zones=ZONES)
+    if kind == "red_light":
+        scene = Scene(
+            W, H, FPS, 9.0, STOP_Y, signal=_signal(("green", 0), ("amber", 2), ("red", 3)), zones=ZONES
+        )
+        end = rnd.uniform(7.5, 8.5)
+        return scene, [
+            Mover(
+                "jumper", a[0], ((1.0, 660 + dx, 760, 1.0), (end, 660 + dx, 250, 0.7)), a[1], ("red_light",)
+            ),
+            Mover("green crosser", b[0], ((0.0, 330 + dx, 600, 0.9), (1.8, 330 + dx, 280, 0.7)), b[1]),
+            Mover(
+                "stopper",
+                car[(2 * variant + 2) % len(car)][0],
+                ((2.5, 1010, 760, 0.85), (5.0, 1010, 470, 0.8), (9.0, 1010, 470, 0.8)),
+            ),
+        ]
+    if kind == "stop_line":
+        scene = Scene(W, H, FPS, 8.0, STOP_Y, signal=_signal(("red", 0)), zones=ZONES)
+        stop = rnd.uniform(428, 436)
+        return scene, [
+            Mover(
+                "over the line",
+                a[0],
+                ((0.0, 660 + dx, 760, 1.0), (3.0, 660 + dx, stop, 0.85), (8.0, 660 + dx, stop, 0.85)),
+                a[1],
+                ("stop_line",),
+            ),
+            Mover(
+                "behind the line",
+                b[0],
+                ((0.5, 1010, 760, 0.85), (3.5, 1010, 480, 0.8), (8.0, 1010, 480, 0.8)),
+                b[1],
+            ),
+        ]
+    if kind == "wrong_way":
+        return scene, [
+            Mover(
+                "wrong way",
+                a[0],
+                ((0.0, 430 + dx, 300, 0.7), (4.0, 430 + dx, 800, 1.0)),
+                a[1],
+                ("wrong_way",),
+            ),
+            Mover("right way", b[0], ((0.0, 900, 760, 1.0), (4.0, 900, 300, 0.7)), b[1]),
+        ]
+    if kind == "over_speed":
+        fast, slow = rnd.uniform(65, 95), rnd.uniform(25, 42)
+
+        def run(kmh: float) -> float:  # seconds to cover y 760 -> 200 (560 px)
+            return 560 / (kmh / 3.6 * PX_PER_M)
+
+        return scene, [
+            Mover(
+                "speeder",
+                a[0],
+                ((0.5, 420 + dx, 760, 0.8), (0.5 + run(fast), 420 + dx, 200, 0.8)),
+                a[1],
+                ("over_speed",),
+                {"speed_kmh": round(fast, 2)},
+            ),
+            Mover(
+                "within limit",
+                b[0],
+                ((0.5, 900, 760, 0.8), (0.5 + run(slow), 900, 200, 0.8)),
+                b[1],
+                (),
+                {"speed_kmh": round(slow, 2)},
+            ),
+        ]
+    if kind == "no_parking":
+        wait = rnd.uniform(5.0, 6.5)
+        return scene, [
+            Mover(
+                "parked",
+                a[0],
+                ((0.0, 230, 800, 0.9), (1.5, 230 + dx / 3, 640, 0.85), (1.5 + wait, 230 + dx / 3, 640, 0.85)),
+                a[1],
+                ("no_parking",),
+            ),
+            Mover(
+                "brief stop",
+                b[0],
+                (
+                    (0.0, 1060, 800, 0.9),
+                    (1.5, 1060, 640, 0.85),
+                    (2.8, 1060, 640, 0.85),
+                    (5.0, 1060, 300, 0.7),
+                ),
+                b[1],
+            ),
+        ]
+    if kind == "triple_riding":
+        t, s = (
+            sprites.triples[variant % len(sprites.triples)],
+            sprites.singles[variant % len(sprites.singles)],
+        )
+        return scene, [
+            Mover(
+                "triple", t, ((0.0, 420 + dx, 760, 1.1), (6.0, 420 + dx, 330, 0.8)), "", ("triple_riding",)
+            ),
+            Mover("single", s, ((0.0, 900, 760, 1.1), (6.0, 900, 330, 0.8))),
+        ]
+    raise ValueError(f"unknown scenario {kind!r}")
+
+
+KINDS = ("red_light", "stop_line", "wrong_way", "over_speed", "no_parking", "triple_riding")
+
+
+def build(kind: str, variant: int, sprites: Sprites, out_dir: Path) -> tuple[Path, Path, Path]:
+    """Render one scenario: (clip, camera file, ground truth JSON)."""
+    scene, movers = scenario(kind, variant, sprites)
+    stem = out_dir / f"{kind}_{variant}"
+    video = render(scene, movers, stem.with_suffix(".mp4"), stem.with_suffix(".json"))
+    camera = out_dir / "camera.toml"
+    camera.write_text(CAMERA_TOML, encoding="utf-8")
+    return video, camera, stem.with_suffix(".json")
