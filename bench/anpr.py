@@ -150,9 +150,9 @@ def main() -> None:
         f"ANPR (`PlateReader`, rapidocr PP-OCRv6, CPU; top read only; AUTO_ACCEPT_THRESHOLD = "
         f"{AUTO_ACCEPT_THRESHOLD}). india_plates_dev: `certainty == sure` rows; "
         "openalpr_us_platecrops: labels `0` skipped. Auto-accept = valid Indian read with confidence at or "
-        "above the threshold (US plates are never auto-accepted). Reproduce: `python bench/anpr.py`"
+        "above the threshold (US plates are never auto-accepted). Reproduce: `python bench/anpr.py"
         + (f" --limit {args.limit}" if args.limit else "")
-        + ".",
+        + "`.",
         "",
         *table(summaries),
     ]

@@ -151,8 +151,8 @@ def _speed_trap(t: Keys) -> SpeedTrap:
     if t.has("image_points"):
         src = np.array(t.points("image_points", count=4), np.float32)
         dst = np.array(t.points("ground_points_m", count=4), np.float32)
-        h = cv2.getPerspectiveTransform(src, dst)
-        return SpeedTrap(homography=tuple(tuple(float(v) for v in row) for row in h))
+        h = cv2.getPerspectiveTransform(src, dst).tolist()
+        return SpeedTrap(homography=((*h[0],), (*h[1],), (*h[2],)))
     raise t.fail("line1", "missing: give line1, line2 and distance_m, or image_points and ground_points_m")
 
 

@@ -15,22 +15,24 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
+import supervision as sv
 
 from echallan.annotate import evidence_overlay
 from echallan.anpr.voting import vote
 from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HelmetDetector
+from echallan.detection.two_wheelers import recover as recover_two_wheelers
 from echallan.evidence import ClipWriter, write_image
 from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
 from echallan.sources import Source, open_source
-from echallan.types import Box, Event, EvidenceFile, PlateRead, SignalState, Track, Violation
+from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalState, Track, Violation
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
@@ -127,7 +129,10 @@ class _Run:
         names = detections.data.get("class_name", np.array([], dtype=str))
         is_person = np.array([str(n) == "person" for n in names], dtype=bool)
         persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
-        seen = self.builder.update(index, index / self.fps, detections[~is_person], persons)
+        vehicles = cast(sv.Detections, detections[~is_person])
+        if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
+            vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons)
+        seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)
         self.timeline.append(index, index / self.fps, self.signal_state(index, frame))
         boxes = {tid: self.builder.track(tid) for tid in seen}

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from echallan.clipgen import Mover, Scene, render
+from echallan.errors import InputError
 
 W, H, FPS, SECONDS = 1280, 720, 15, 6.0
 STOP_Y = 420
@@ -75,6 +76,8 @@ def render_plate(text: str, width: int = 260, height: int = 58) -> np.ndarray:
 def _vehicle(plate: str, mirror: bool) -> np.ndarray:
     """The clean side of the bus from ``bus.jpg`` with a plate fixed at the bottom centre."""
     bus = cv2.imread(str(_asset("bus.jpg")))
+    if bus is None:
+        raise InputError(f"cannot read {_asset('bus.jpg')}: is ultralytics installed?")
     body = bus[240:690, 350:805].copy()
     if mirror:
         body = body[:, ::-1].copy()

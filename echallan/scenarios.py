@@ -120,12 +120,11 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
         if len(car_sprites) == cars:
             break
 
-    heads: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    heads: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # centre x, centre y, width
     with (datasets / "helmet_riders" / "labels.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            heads[r["image"]].append(
-                ((float(r["x1"]) + float(r["x2"])) / 2, (float(r["y1"]) + float(r["y2"])) / 2)
-            )
+            x1, y1, x2, y2 = (float(r[k]) for k in ("x1", "y1", "x2", "y2"))
+            heads[r["image"]].append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1))
     triples = _rider_sprites(datasets, detector, heads, riders, lambda n: n >= 3)
     singles = _rider_sprites(datasets, detector, heads, riders, lambda n: n == 1)
     return Sprites(car_sprites, triples, singles)
@@ -134,7 +133,7 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
 def _rider_sprites(
     datasets: Path,
     detector: Detector,
-    heads: dict[str, list[tuple[float, float]]],
+    heads: dict[str, list[tuple[float, float, float]]],
     count: int,
     riders_ok: Callable[[int], bool],
 ) -> list[np.ndarray]:
@@ -150,8 +149,8 @@ def _rider_sprites(
         x1, y1, x2, y2 = bike
         h = y2 - y1
         over = [c for c in heads[name] if x1 <= c[0] <= x2 and y1 - 1.5 * h <= c[1] <= y1 + 0.5 * h]
-        if len(over) != len(heads[name]):
-            continue  # heads elsewhere in the photo: not a clean rider sprite
+        if len(over) != len(heads[name]) or min(c[2] for c in over) < 0.6 * max(c[2] for c in over):
+            continue  # heads elsewhere in the photo, or far behind: not one bike's riders
         top = max(0, int(min(c[1] for c in over) - 0.25 * h))
         out.append(_fit(image[top:y2, max(0, x1 - 10) : x2 + 10], 220))
         if len(out) == count:

@@ -60,9 +60,9 @@ def _exact_rate(reader: PlateReader, rows: list[tuple[Path, str]]) -> tuple[floa
 @pytest.mark.parametrize(
     ("name", "step", "floor"),
     [
-        ("india_plates_dev", 3, 0.80),
-        ("openalpr_us", 6, 0.60),
-        ("openalpr_us_platecrops", 25, 0.60),
+        ("india_plates_dev", 4, 0.80),
+        ("openalpr_us", 8, 0.60),
+        ("openalpr_us_platecrops", 40, 0.60),
     ],
 )
 def test_exact_match_rate(reader: PlateReader, name: str, step: int, floor: float) -> None:

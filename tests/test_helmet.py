@@ -118,10 +118,11 @@ def test_missing_package_names_pip_install(monkeypatch: pytest.MonkeyPatch) -> N
 
 # --- integration: the real packaged model on real photos -------------------------------------
 
-#: Measured on this subset at the detector defaults (helmet / no-helmet F1, see the module doc).
+#: Measured on this subset at the detector defaults (imgsz 416, conf 0.35): helmet F1 0.907 (83 heads),
+#: no-helmet F1 0.917 (36 heads); floors leave ~0.06 / ~3 heads of margin.
 SUBSET = 60
 FLOOR_HELMET = 0.85
-FLOOR_WITHOUT = 0.80
+FLOOR_WITHOUT = 0.83
 
 
 def _bench() -> ModuleType:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 import supervision as sv
 
 from echallan.rules.riders import TWO_WHEELERS, count_riders
@@ -39,10 +40,9 @@ class TrackBuilder:
         if tracked.tracker_id is None or len(tracked) == 0:
             return []
         names = tracked.data.get("class_name", [""] * len(tracked))
+        confidence = tracked.confidence if tracked.confidence is not None else np.ones(len(tracked))
         seen = []
-        for xyxy, conf, tid, name in zip(
-            tracked.xyxy, tracked.confidence, tracked.tracker_id, names, strict=True
-        ):
+        for xyxy, conf, tid, name in zip(tracked.xyxy, confidence, tracked.tracker_id, names, strict=True):
             if tid < 0:
                 continue
             tid = int(tid)

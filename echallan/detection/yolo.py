@@ -53,7 +53,8 @@ class YoloDetector(Detector):
         self._class_ids = [i for i, n in names.items() if n in classes]
 
     def detect(self, frame: np.ndarray) -> sv.Detections:
-        result = self._model.predict(
+        results = self._model.predict(
             frame, conf=self._confidence, classes=self._class_ids, imgsz=self._imgsz, verbose=False
-        )[0]
+        )
+        result = next(iter(results))
         return sv.Detections.from_ultralytics(result)

@@ -26,10 +26,10 @@ from echallan.records.verify import EvidenceProblem, VerifyReport, verify_eviden
 __all__ = [
     "AUTO",
     "DEFAULT_AUTO_ACCEPT",
-    "EvidenceProblem",
     "ISSUED",
     "NEEDS_REVIEW",
     "PRINTED",
+    "EvidenceProblem",
     "Fine",
     "ImportReport",
     "Reject",

@@ -30,7 +30,7 @@ def count_riders(bike: Box, persons: Sequence[Box]) -> int:
     return sum(1 for p in persons if rides(p, bike))
 
 
-def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.4) -> Violation | None:
+def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.25) -> Violation | None:
     """Return the violation if three or more persons ride the two-wheeler in enough of its frames."""
     if track.class_name not in TWO_WHEELERS or not track.points:
         return None

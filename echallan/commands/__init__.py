@@ -1,0 +1,1 @@
+"""Command groups of the ``echallan`` CLI, one module per stage; ``echallan/cli.py`` joins them."""

@@ -1,0 +1,71 @@
+"""Recovering two-wheelers hidden under their riders.
+
+With three or four people on a motorcycle, the detector often sees only the people: the bike is
+mostly covered. When persons stand in a tight group that no detected two-wheeler accounts for, the
+detector looks again at a close crop of the group, where the bike is larger, and the bikes it
+finds there are added to the frame's detections.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+import supervision as sv
+
+from echallan.detection.base import Detector
+from echallan.rules.riders import TWO_WHEELERS, count_riders
+from echallan.types import Box
+
+#: A group needs at least this many persons before the detector looks again.
+MIN_GROUP = 2
+
+
+def person_groups(persons: list[Box]) -> list[Box]:
+    """Union boxes of persons whose boxes overlap each other (connected groups of MIN_GROUP or more)."""
+    groups: list[list[Box]] = []
+    for p in persons:
+        joined = [g for g in groups if any(_overlap(p, q) for q in g)]
+        merged = [p] + [q for g in joined for q in g]
+        groups = [g for g in groups if g not in joined] + [merged]
+    return [
+        Box(min(b.x1 for b in g), min(b.y1 for b in g), max(b.x2 for b in g), max(b.y2 for b in g))
+        for g in groups
+        if len(g) >= MIN_GROUP
+    ]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    ix = min(a.x2, b.x2) - max(a.x1, b.x1)
+    iy = min(a.y2, b.y2) - max(a.y1, b.y1)
+    return ix > 0 and iy > 0 and ix * iy >= 0.2 * min(a.area, b.area)
+
+
+def recover(
+    detector: Detector, frame: np.ndarray, detections: sv.Detections, persons: list[Box]
+) -> sv.Detections:
+    """``detections`` plus two-wheelers found by looking again at unexplained groups of persons."""
+    names = detections.data.get("class_name", np.array([], dtype=str))
+    bikes = [
+        Box(*map(float, b)) for b, n in zip(detections.xyxy, names, strict=True) if str(n) in TWO_WHEELERS
+    ]
+    found = [detections]
+    h, w = frame.shape[:2]
+    for group in person_groups(persons):
+        if any(count_riders(b, persons) >= MIN_GROUP for b in bikes):
+            continue
+        pad_x, pad_y = 0.25 * group.width, 0.3 * group.height
+        region = Box(group.x1 - pad_x, group.y1, group.x2 + pad_x, group.y2 + pad_y).clipped(w, h)
+        x1, y1 = int(region.x1), int(region.y1)
+        crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
+        if crop.size == 0:
+            continue
+        again = detector.detect(crop)
+        keep = np.array([str(n) in TWO_WHEELERS for n in again.data.get("class_name", [])], dtype=bool)
+        if keep.any():
+            again = cast(sv.Detections, again[keep])
+            again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
+            found.append(again)
+    if len(found) == 1:
+        return detections
+    return sv.Detections.merge(found).with_nms(threshold=0.5, class_agnostic=True)
