@@ -85,7 +85,8 @@ class _Memory:
     """What the run keeps of one live track."""
 
     best: list[tuple[float, int, np.ndarray]] = field(default_factory=list)  # (area, frame, vehicle crop)
-    frames: dict[int, np.ndarray] = field(default_factory=dict)  # full frames, for whole-track rules
+    # full frames with the other vehicles' and the persons' boxes, for whole-track rules
+    frames: dict[int, tuple[np.ndarray, list[Box], list[Box]]] = field(default_factory=dict)
     found: list[tuple[Violation, list[EvidenceFile]]] = field(default_factory=list)
     clips: list[ClipWriter] = field(default_factory=list)
 
@@ -142,11 +143,11 @@ class _Run:
             done = {v.offence for v, _ in mem.found}
             fired += [(track, v) for v in online_violations(self.camera, track, self.timeline, done)]
         t0 = self.timed("rules", t0)
-        for tid, track in boxes.items():
-            self.remember(self.memory[tid], track, frame)
         others = [t.points[-1].box for t in boxes.values()]
+        for tid, track in boxes.items():
+            self.remember(self.memory[tid], track, frame, others, persons)
         for track, v in fired:
-            self.capture(self.memory[track.track_id], track, v, frame, others, clip=True)
+            self.capture(self.memory[track.track_id], track, v, (frame, others, persons), clip=True)
         for mem in self.memory.values():
             for clip in mem.clips:
                 if clip.remaining > 0:
@@ -157,7 +158,9 @@ class _Run:
         for tid in self.builder.ended():
             self.finish(tid)
 
-    def remember(self, mem: _Memory, track: Track, frame: np.ndarray) -> None:
+    def remember(
+        self, mem: _Memory, track: Track, frame: np.ndarray, others: list[Box], persons: list[Box]
+    ) -> None:
         """Keep the track's largest sightings: vehicle crops for plates, full frames for whole-track rules."""
         p = track.points[-1]
         if len(mem.best) == BEST_FRAMES and p.box.area <= mem.best[-1][0]:
@@ -168,15 +171,30 @@ class _Run:
         mem.best.append((p.box.area, p.frame_index, crop(frame, p.box).copy()))
         mem.best.sort(key=lambda b: b[0], reverse=True)
         if track.class_name in ("motorcycle", "bicycle") and self.camera.violations & FINAL_RULES:
-            mem.frames[p.frame_index] = frame
+            mem.frames[p.frame_index] = (frame, others, persons)
 
     def capture(
-        self, mem: _Memory, track: Track, v: Violation, frame: np.ndarray, others: Sequence[Box], clip: bool
+        self,
+        mem: _Memory,
+        track: Track,
+        v: Violation,
+        seen: tuple[np.ndarray, Sequence[Box], Sequence[Box]],
+        clip: bool,
     ) -> None:
-        """Write the untouched frame, an annotated copy and the vehicle crop; start the clip."""
+        """Write the untouched frame, an annotated copy and the vehicle crop; start the clip.
+
+        ``seen`` is the frame with every vehicle's and person's box in it. Those boxes go into the
+        violation's inputs under "privacy", so printed copies can blur bystanders and other plates.
+        """
+        frame, others, persons = seen
         key = event_key(self.source.info.identity, self.camera.id, v)
         folder = self.folder / key
         box = next(p.box for p in reversed(track.points) if p.frame_index == v.frame_index)
+        privacy = {
+            "vehicles": [b.as_list() for b in others if b != box],
+            "persons": [b.as_list() for b in persons],
+        }
+        v = replace(v, inputs={**v.inputs, "privacy": privacy})
         stamp = frame_time(self.camera, self.start, v.frame_index, self.fps).isoformat(
             timespec="milliseconds"
         )
@@ -211,7 +229,7 @@ class _Run:
         if needs_heads(self.camera, track) and self.models.helmet is not None:
             for f in sorted(mem.frames):
                 box = next(p.box for p in track.points if p.frame_index == f)
-                heads.append((f, self.models.helmet.detect(crop(mem.frames[f], rider_box(box)))))
+                heads.append((f, self.models.helmet.detect(crop(mem.frames[f][0], rider_box(box)))))
         t0 = self.timed("helmet", t0)
         done = {v.offence for v, _ in mem.found}
         for v in final_violations(self.camera, track, heads, done):
@@ -219,7 +237,7 @@ class _Run:
                 f = max(mem.frames, key=lambda f: track_area(track, f))
                 v = replace(v, frame_index=f, box=next(p.box for p in track.points if p.frame_index == f))
             if v.frame_index in mem.frames:  # no clip: whole-track rules decide after the moment
-                self.capture(mem, track, v, mem.frames[v.frame_index], [], clip=False)
+                self.capture(mem, track, v, mem.frames[v.frame_index], clip=False)
         t0 = self.timed("rules", t0)
         if not mem.found:
             self.builder.drop(tid)
