@@ -40,7 +40,7 @@ def write_image(path: Path, image: np.ndarray, kind: str) -> EvidenceFile:
     if path.exists():
         return EvidenceFile(kind=kind, path=str(path), sha256=sha256_file(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    ok, data = cv2.imencode(".png", image)
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])  # lossless; fast over small
     if not ok:
         raise InputError(f"could not encode evidence image {path}")
     tmp = path.with_name(path.name + ".tmp")
@@ -49,22 +49,32 @@ def write_image(path: Path, image: np.ndarray, kind: str) -> EvidenceFile:
 
 
 class ClipWriter:
-    """A short evidence clip: frames before the event (from a buffer), then frames after it."""
+    """A short evidence clip: frames before the event (from a buffer), then frames after it.
 
-    def __init__(self, path: Path, fps: float, frames_after: int) -> None:
+    The clip shows the movement; the untouched full-resolution stills are the exact record, so the
+    clip is written at most ``max_width`` pixels wide to keep it cheap.
+    """
+
+    def __init__(self, path: Path, fps: float, frames_after: int, max_width: int = 960) -> None:
         self.path = path
         self.remaining = frames_after
         self._tmp = path.with_name(path.name + ".tmp.mp4")
         self._fps = fps
         self._writer: cv2.VideoWriter | None = None
         self._skip = path.exists()
+        self._max_width = max_width
 
     def add(self, frame: np.ndarray) -> None:
         if self._skip:
             return
+        h, w = frame.shape[:2]
+        if w > self._max_width:
+            frame = cv2.resize(
+                frame, (self._max_width, round(h * self._max_width / w)), interpolation=cv2.INTER_AREA
+            )
+            h, w = frame.shape[:2]
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            h, w = frame.shape[:2]
             self._writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter.fourcc(*"mp4v"), self._fps, (w, h))
         self._writer.write(frame)
 

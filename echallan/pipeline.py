@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, cast
 
+import cv2
 import numpy as np
 import supervision as sv
 
@@ -36,6 +37,10 @@ from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalS
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
+#: How many of a two-wheeler's best frames the helmet model looks at (the rule needs two that agree).
+HELMET_FRAMES = 2
+#: Vehicle crops are shrunk to this longest side before plate reading.
+OCR_MAX_SIDE = 640
 #: Seconds of video kept in the evidence clip before and after the moment a rule fires.
 CLIP_BEFORE_S, CLIP_AFTER_S = 1.0, 1.0
 
@@ -227,7 +232,7 @@ class _Run:
         t0 = time.perf_counter()
         heads = []
         if needs_heads(self.camera, track) and self.models.helmet is not None:
-            for f in sorted(mem.frames):
+            for f in sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]:
                 box = next(p.box for p in track.points if p.frame_index == f)
                 heads.append((f, self.models.helmet.detect(crop(mem.frames[f][0], rider_box(box)))))
         t0 = self.timed("helmet", t0)
@@ -271,19 +276,30 @@ def track_area(track: Track, frame_index: int) -> float:
 
 
 def read_plate(
-    reader: PlateReaderLike, crops: Sequence[np.ndarray]
+    reader: PlateReaderLike, crops: Sequence[np.ndarray], max_side: int = OCR_MAX_SIDE
 ) -> tuple[PlateRead | None, np.ndarray | None]:
-    """Read the plate on each crop, vote across them, and keep the crop of the most confident read."""
+    """Read the plate on the crops (largest first), vote across them, and keep the best read's crop.
+
+    Crops are shrunk to ``max_side`` for reading (a plate stays legible; the cost falls with the
+    square), and reading stops early once two crops agree on the same valid plate.
+    """
     reads: list[PlateRead] = []
     best: tuple[float, np.ndarray] | None = None
     for c in crops:
-        found = reader.read(c) if c.size else []
+        if not c.size:
+            continue
+        scale = min(1.0, max_side / max(c.shape[:2]))
+        small = cv2.resize(c, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else c
+        found = reader.read(small)
         if not found:
             continue
         top = found[0]
         reads.append(top)
         if top.box is not None and (best is None or top.confidence > best[0]):
-            best = (top.confidence, crop(c, top.box))
+            b = top.box
+            best = (top.confidence, crop(c, Box(b.x1 / scale, b.y1 / scale, b.x2 / scale, b.y2 / scale)))
+        if top.valid and sum(r.text == top.text for r in reads) >= 2:
+            break
     return vote(reads), (best[1] if best is not None and best[1].size else None)
 
 

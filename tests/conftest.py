@@ -8,13 +8,7 @@ server binaries the postgres tests are skipped, or fail when ``ECHALLAN_REQUIRE_
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,92 +16,26 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-INITDB = ("--no-locale", "--no-sync")
-
-
-def _pg_bindir() -> Path | None:
-    """A folder holding initdb and pg_ctl: $ECHALLAN_PG_BINDIR, pg_config, Debian's layout, PATH."""
-    candidates: list[str] = []
-    if os.environ.get("ECHALLAN_PG_BINDIR"):
-        candidates.append(os.environ["ECHALLAN_PG_BINDIR"])
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
-        candidates.append(result.stdout.strip())
-    debian = glob.glob("/usr/lib/postgresql/*/bin")
-    candidates += sorted(
-        debian, key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0
-    )[::-1]
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(str(Path(initdb).resolve().parent))
-    for folder in candidates:
-        if folder and (Path(folder) / "initdb").is_file() and (Path(folder) / "pg_ctl").is_file():
-            return Path(folder)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(argv: list[str], as_user: str | None) -> None:
-    if as_user:
-        argv = ["runuser", "-u", as_user, "--", *argv]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({result.returncode}): {result.stderr or result.stdout}")
+from echallan.testing.pg import PgUnavailable, pg_bindir, pg_cluster
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """``postgresql+psycopg2://`` URL of the session's throwaway cluster (superuser, trust auth)."""
-    bindir = _pg_bindir()
-    if bindir is None:
+    if pg_bindir() is None:
         message = "PostgreSQL server binaries (initdb, pg_ctl) not found"
         if os.environ.get("ECHALLAN_REQUIRE_PG") == "1":
             pytest.fail(f"{message} and ECHALLAN_REQUIRE_PG=1")
         pytest.skip(message)
-    as_user = "postgres" if os.geteuid() == 0 else None  # initdb refuses to run as root
-    # As root, stay out of $TMPDIR: it may sit in a folder the postgres user cannot enter.
-    root = tempfile.mkdtemp(prefix="echallan-pg-", dir="/tmp" if as_user else None)
-    if as_user:
-        entry = pwd.getpwnam(as_user)
-        os.chown(root, entry.pw_uid, entry.pw_gid)
-    os.chmod(root, 0o700)
-    data, log, port = f"{root}/data", f"{root}/server.log", _free_port()
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
-    )
-    started = False
     try:
-        _run(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                data,
-                "--auth=trust",
-                "--username=postgres",
-                "--encoding=UTF8",
-                *INITDB,
-            ],
-            as_user,
-        )
-        _run(
-            [str(bindir / "pg_ctl"), "-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"], as_user
-        )
-        started = True
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
-    except RuntimeError as err:
-        server_log = Path(log).read_text(errors="replace") if Path(log).exists() else ""
-        pytest.fail(f"could not start PostgreSQL: {err}\n{server_log}")
+        cluster = pg_cluster()
+        url = cluster.__enter__()
+    except PgUnavailable as err:
+        pytest.fail(f"could not start PostgreSQL: {err}")
+    try:
+        yield url
     finally:
-        if started:
-            _run([str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"], as_user)
-        shutil.rmtree(root, ignore_errors=True)
+        cluster.__exit__(None, None, None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -1,6 +1,6 @@
 """PlateReader with the real rapidocr backend on real photos (fixed, deterministic subsets).
 
-Floors are the exact-match rates measured on these subsets (see docs/BENCHMARKS.md) minus a
+Floors are the exact-match rates measured on these subsets (india ~94 %, us ~71 %, crops 47 %) minus a
 margin; the TOP read must equal the label.
 """
 
@@ -60,9 +60,9 @@ def _exact_rate(reader: PlateReader, rows: list[tuple[Path, str]]) -> tuple[floa
 @pytest.mark.parametrize(
     ("name", "step", "floor"),
     [
-        ("india_plates_dev", 4, 0.80),
+        ("india_plates_dev", 4, 0.85),
         ("openalpr_us", 8, 0.60),
-        ("openalpr_us_platecrops", 40, 0.60),
+        ("openalpr_us_platecrops", 40, 0.40),
     ],
 )
 def test_exact_match_rate(reader: PlateReader, name: str, step: int, floor: float) -> None:

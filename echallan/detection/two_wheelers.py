@@ -19,6 +19,8 @@ from echallan.types import Box
 
 #: A group needs at least this many persons before the detector looks again.
 MIN_GROUP = 2
+#: Groups smaller than this (pixels tall) are too far away to judge; at most this many looks a frame.
+MIN_HEIGHT, MAX_LOOKS = 64, 2
 
 
 def person_groups(persons: list[Box]) -> list[Box]:
@@ -51,7 +53,8 @@ def recover(
     ]
     found = [detections]
     h, w = frame.shape[:2]
-    for group in person_groups(persons):
+    groups = [g for g in person_groups(persons) if g.height >= MIN_HEIGHT]
+    for group in sorted(groups, key=lambda g: g.area, reverse=True)[:MAX_LOOKS]:
         if any(count_riders(b, persons) >= MIN_GROUP for b in bikes):
             continue
         pad_x, pad_y = 0.25 * group.width, 0.3 * group.height

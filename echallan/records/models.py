@@ -37,6 +37,12 @@ owners = sa.Table(
     sa.Column("colour", sa.Text),
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
+    # 0002_ledger
+    sa.Column("fuel", sa.Text),
+    sa.Column("registered_on", sa.Date),
+    sa.Column("fitness_upto", sa.Date),
+    sa.Column("insurance_upto", sa.Date),
+    sa.Column("puc_upto", sa.Date),
 )
 
 events = sa.Table(
@@ -97,6 +103,26 @@ challans = sa.Table(
     sa.Column("issued_on", sa.Date, nullable=False),
     sa.Column("due_on", sa.Date, nullable=False),
     sa.Column("printed_at", TZ),
+    # 0002_ledger. ``issued_on`` holds the booking date until the challan is issued, then the issue date.
+    sa.Column("registration", sa.String(16), index=True),  # the vehicle booked (repeat offences)
+    sa.Column("series", sa.String(32)),
+    sa.Column("match_kind", sa.String(16)),  # "exact" or "fuzzy"
+    sa.Column("match_cost", sa.Float),
+    sa.Column("candidates", sa.JSON),  # [{"registration", "cost", "vehicle_class"}], best first
+    sa.Column("review_reasons", sa.JSON),  # why a person must look, [] when auto-accepted
+    sa.Column("created_at", TZ),
+    sa.Column("updated_at", TZ),
+)
+
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("challan_id", sa.Integer, sa.ForeignKey("challans.id"), nullable=False, index=True),
+    sa.Column("reference", sa.Text, nullable=False, unique=True),
+    sa.Column("amount_inr", sa.Integer, nullable=False),
+    sa.Column("paid_on", sa.Date, nullable=False),
+    sa.Column("recorded_at", TZ, nullable=False),
 )
 
 # Append-only: the migration adds triggers that refuse UPDATE and DELETE on both backends.
