@@ -70,3 +70,26 @@ def test_demo_stores_one_event_with_hashed_evidence(demo_run: tuple[Path, str], 
     assert summary["plates"] == [VIOLATOR_PLATE]
     issued = runner.invoke(app, ["--db", db, "challans", "issue", "--json"])
     assert json.loads(issued.output.strip().splitlines()[-1]) == {"issued": []}
+
+
+def test_verify_reports_a_changed_byte_and_a_missing_file(demo_run: tuple[Path, str]) -> None:
+    out, _ = demo_run
+    db = ["--db", f"sqlite:///{out / 'echallan.db'}"]
+    runner = CliRunner()
+    clean = runner.invoke(app, [*db, "verify", "--json"])
+    report = json.loads(clean.output.strip().splitlines()[-1])
+    assert clean.exit_code == 0 and report["checked"] >= 5 and report["problems"] == []
+
+    files = sorted((out / "evidence").rglob("*.png"))
+    altered, missing = files[0], files[1]
+    altered.chmod(0o644)  # evidence is written read-only
+    data = bytearray(altered.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    missing.unlink()
+    broken = runner.invoke(app, [*db, "verify", "--json"])
+    problems = {
+        p["path"]: p["problem"] for p in json.loads(broken.output.strip().splitlines()[-1])["problems"]
+    }
+    assert broken.exit_code == 1
+    assert problems == {str(altered): "altered", str(missing): "missing"}

@@ -26,7 +26,21 @@ region = [0, 0, 40, 40]
 """
 
 
-@pytest.mark.parametrize(("clip", "stride"), [("echallan_video6.mp4", 3), ("opencv4nodejs_traffic.mp4", 8)])
+CLIPS = [
+    ("bench_1080p25_h264.mp4", 8),
+    ("echallan_traffic.mp4", 6),
+    ("echallan_traffic1.mp4", 4),
+    ("echallan_video6.mp4", 3),
+    ("intel_car-detection.mp4", 12),
+    ("opencv4nodejs_traffic.mp4", 12),
+]
+
+
+def test_every_shared_clip_is_covered(datasets_dir: Path) -> None:
+    assert {p.name for p in (datasets_dir / "traffic_clips").glob("*.mp4")} == {c for c, _ in CLIPS}
+
+
+@pytest.mark.parametrize(("clip", "stride"), CLIPS)
 def test_process_real_clip(
     tmp_path: Path, model_dir: Path, datasets_dir: Path, clip: str, stride: int
 ) -> None:
@@ -38,5 +52,5 @@ def test_process_real_clip(
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     summary = json.loads(next(line for line in result.output.splitlines() if line.startswith("{")))
-    assert summary["frames"] > 10
+    assert summary["frames"] >= 10 and summary["problems"] == []
     assert summary["vehicles"] >= 3  # busy streets: several vehicles tracked

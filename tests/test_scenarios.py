@@ -1,0 +1,42 @@
+"""The junction rules on generated clips (real car photos moved on known key frames), real detector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from echallan.camera import load_camera
+from echallan.detection import YoloDetector
+from echallan.pipeline import Models, process_video
+from echallan.scenarios import build, load_sprites, scenario
+from echallan.types import PlateRead
+
+pytestmark = pytest.mark.integration
+
+
+class NoPlates:
+    def read(self, image: object) -> list[PlateRead]:
+        return []
+
+
+@pytest.fixture(scope="module")
+def setup(model_dir: Path, datasets_dir: Path):  # type: ignore[no-untyped-def]
+    detector = YoloDetector(model_dir)
+    return detector, load_sprites(datasets_dir, detector, cars=4, riders=1)
+
+
+@pytest.mark.parametrize("kind", ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking"])
+def test_each_rule_fires_on_its_offender_only(setup, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    detector, sprites = setup
+    video, camera, _ = build(kind, 0, sprites, tmp_path)
+    _, movers = scenario(kind, 0, sprites)
+    result = process_video(load_camera(camera), video, Models(detector, NoPlates()), tmp_path / "ev")
+    assert [e.violation.offence.value for e in result.events] == [kind]
+    offender = next(m for m in movers if kind in m.expected)
+    v = result.events[0].violation
+    assert v.box is not None
+    pos = offender.at(v.time_s)
+    assert pos is not None and abs(pos[0] - v.box.bottom_center[0]) < 100  # it is the offender's box
+    if kind == "over_speed":
+        assert v.inputs["speed_kmh"] == pytest.approx(offender.facts["speed_kmh"], rel=0.05)
