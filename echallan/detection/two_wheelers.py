@@ -55,8 +55,8 @@ def recover(
     h, w = frame.shape[:2]
     groups = [g for g in person_groups(persons) if g.height >= MIN_HEIGHT]
     for group in sorted(groups, key=lambda g: g.area, reverse=True)[:MAX_LOOKS]:
-        if any(count_riders(b, persons) >= MIN_GROUP for b in bikes):
-            continue
+        if any(_overlap(b, group) and count_riders(b, persons) >= MIN_GROUP for b in bikes):
+            continue  # a detected bike already carries this group
         pad_x, pad_y = 0.25 * group.width, 0.3 * group.height
         region = Box(group.x1 - pad_x, group.y1, group.x2 + pad_x, group.y2 + pad_y).clipped(w, h)
         x1, y1 = int(region.x1), int(region.y1)
