@@ -195,3 +195,10 @@ class NoticeData:
     evidence_path: str  # full-frame evidence image
     evidence_sha256: str
     plate_crop_path: str | None = None
+    # Added for bilingual, privacy-blurred notices (all optional).
+    offence_label_hi: str = ""  # Hindi offence description; English only when empty
+    vehicle_model: str = ""  # maker and model from the owner register
+    vehicle_colour: str = ""
+    offender_box: tuple[int, int, int, int] | None = None  # offending vehicle in the evidence frame
+    privacy_vehicles: tuple[tuple[int, int, int, int], ...] = ()  # other vehicles: plates blurred
+    privacy_persons: tuple[tuple[int, int, int, int], ...] = ()  # persons: heads blurred

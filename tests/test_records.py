@@ -39,6 +39,7 @@ OWNERS = (
 )
 FINES = load_fines()
 TODAY = date(2025, 3, 1)
+AUTO_PATH = [("system", None, "draft"), ("system", "draft", "approved"), ("system", "approved", "issued")]
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -46,7 +47,13 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
-def event(n: int, plate: str | None = "KA01AB1234", confidence: float = 0.97, frame: bool = True) -> Event:
+def event(
+    n: int,
+    plate: str | None = "KA01AB1234",
+    confidence: float = 0.97,
+    frame: bool = True,
+    vehicle: str = "car",
+) -> Event:
     evidence = [EvidenceFile("plate", f"ev/{n}-plate.jpg", "b" * 64)]
     if frame:
         evidence.insert(0, EvidenceFile("frame", f"ev/{n}-frame.jpg", "a" * 64))
@@ -56,7 +63,7 @@ def event(n: int, plate: str | None = "KA01AB1234", confidence: float = 0.97, fr
         source="clips/junction.mp4",
         source_sha256="c" * 64,
         violation=Violation(
-            Offence.RED_LIGHT, n, "car", 100 + n, 4.0 + n, 0.9, {"signal": "red", "line": (1, 2)}
+            Offence.RED_LIGHT, n, vehicle, 100 + n, 4.0 + n, 0.9, {"signal": "red", "line": (1, 2)}
         ),
         occurred_at=f"2025-02-1{n % 10}T18:0{n % 10}:00+05:30",
         plate=PlateRead(plate, confidence, Box(1, 2, 30, 12), valid=True) if plate else None,
@@ -75,7 +82,7 @@ def test_migrations_apply_twice_and_match_models(db_url: str) -> None:
     open_db(db_url).dispose()
     engine = open_db(db_url)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002_ledger"
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
@@ -147,24 +154,25 @@ def test_store_events_is_idempotent_and_sets_review_status(engine: sa.Engine) ->
 
 
 def test_issue_challans_numbers_without_gaps_and_is_idempotent(engine: sa.Engine) -> None:
-    store_events(
-        engine, [event(1), event(2, plate="KA05MN0007"), event(3, plate="KA99ZZ0000")], auto_accept=0.9
-    )
+    two_wheeler = event(2, plate="KA05MN0007", vehicle="motorcycle")
+    store_events(engine, [event(1), two_wheeler, event(3, plate="KA99ZZ0000")], auto_accept=0.9)
     store_events(engine, [event(4, plate="KA03CD9999", confidence=0.4)], auto_accept=0.9)  # needs review
     first = issue_challans(engine, FINES, today=TODAY)
-    assert first == ["KA-BLR-2025-000001", "KA-BLR-2025-000002"]
+    assert first == ["KA-BLR-2025-000001", "KA-BLR-2025-000002"]  # 000003 went to review
+    assert [c["number"] for c in list_challans(engine, status="pending_review")] == ["KA-BLR-2025-000003"]
     assert issue_challans(engine, FINES, today=TODAY) == []
     store_events(engine, [event(5)], auto_accept=0.9)  # a second red light by KA01AB1234
-    assert issue_challans(engine, FINES, today=TODAY) == ["KA-BLR-2025-000003"]
+    assert issue_challans(engine, FINES, today=TODAY) == ["KA-BLR-2025-000004"]
     assert issue_challans(engine, FINES, state="ka", district="mys", today=TODAY) == []
-    rows = {c["number"]: c for c in list_challans(engine)}
+    rows = {c["number"]: c for c in list_challans(engine) if c["status"] == "issued"}
     assert [rows[n]["amount_inr"] for n in sorted(rows)] == [5000, 5000, 10000]
     assert rows["KA-BLR-2025-000001"]["plate"] == "KA01AB1234"
     assert rows["KA-BLR-2025-000001"]["due_on"] == "2025-04-30"
     assert rows["KA-BLR-2025-000002"]["owner_name"] == "Imran Khan"
     assert [c["number"] for c in list_challans(engine, status="printed")] == []
     trail = audit_trail(engine, "KA-BLR-2025-000001")
-    assert [(a["actor"], a["from_status"], a["to_status"]) for a in trail] == [("system", None, "issued")]
+    assert [(a["actor"], a["from_status"], a["to_status"]) for a in trail] == AUTO_PATH
+    assert trail[-1]["reason"] == "auto-accepted: every confidence cleared its threshold"
     with pytest.raises(InputError, match="state"):
         issue_challans(engine, FINES, state="K-A")
 
@@ -183,7 +191,7 @@ def test_audit_log_is_append_only(engine: sa.Engine) -> None:
     for statement in ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
             conn.exec_driver_sql(statement)
-    assert len(audit_trail(engine, "KA-BLR-2025-000001")) == 1
+    assert len(audit_trail(engine, "KA-BLR-2025-000001")) == 3
 
 
 def test_concurrent_issuers_share_one_gapless_series(engine: sa.Engine) -> None:
@@ -208,7 +216,8 @@ def test_concurrent_issuers_share_one_gapless_series(engine: sa.Engine) -> None:
 
 
 def test_notices_to_print_and_mark_printed(engine: sa.Engine) -> None:
-    store_events(engine, [event(1), event(2, plate="KA05MN0007"), event(3, plate="KA03CD9999")], "MG Road")
+    batch = [event(1), event(2, plate="KA05MN0007", vehicle="motorcycle"), event(3, plate="KA03CD9999")]
+    store_events(engine, batch, "MG Road")
     issue_challans(engine, FINES, today=TODAY)
     notices = notices_to_print(engine, FINES)
     assert [(n.owner_pin, n.challan_number[-1]) for n in notices] == [
@@ -240,7 +249,7 @@ def test_notices_to_print_and_mark_printed(engine: sa.Engine) -> None:
     mark_printed(engine, [notices[0].challan_number])  # already printed: nothing happens
     trail = audit_trail(engine, notices[0].challan_number)
     assert [(a["actor"], a["from_status"], a["to_status"]) for a in trail] == [
-        ("system", None, "issued"),
+        *AUTO_PATH,
         ("PC 1234", "issued", "printed"),
     ]
     with pytest.raises(LedgerError, match="KA-BLR-2025-999999 does not exist"):

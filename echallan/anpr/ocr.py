@@ -1,7 +1,10 @@
 """OCR backends: one method, ``predict(image) -> list[TextLine]``. Models live at the edges.
 
-``RapidOcrBackend`` wraps rapidocr (PP-OCR ONNX weights shipped in its wheel, so nothing is
-downloaded at run time). The import is lazy so the pure parts of ``echallan.anpr`` load without it.
+A backend may also be a ``Recogniser`` (one method, ``recognise(crop) -> TextLine``): it reads one
+line of text from a crop without detecting text first, which is what the reader's cheap second look
+uses. ``RapidOcrBackend`` is both; it wraps rapidocr (PP-OCR ONNX weights shipped in its wheel, so
+nothing is downloaded at run time). The import is lazy so the pure parts of ``echallan.anpr`` load
+without it.
 """
 
 from __future__ import annotations
@@ -44,20 +47,51 @@ class OcrBackend(ABC):
         """Return the text lines found in ``image`` with boxes in its pixel coordinates."""
 
 
-class RapidOcrBackend(OcrBackend):
-    """rapidocr (PP-OCRv6 det + rec, ONNX Runtime on CPU); the engine is built once."""
+class Recogniser(ABC):
+    """Reads the single line of text that fills a BGR uint8 crop (no text detection)."""
 
-    def __init__(self, params: dict[str, Any] | None = None, text_score: float = 0.3) -> None:
+    @abstractmethod
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        """Return the text, its confidence and the crop's own box (empty text when nothing is read)."""
+
+
+#: Longest side the text detector works at (rapidocr's default instead scales the SHORTEST side up to
+#: 736 px, which made a 320x156 plate crop a 1510x736 detection). Recognition always uses the
+#: full-resolution pixels, so only the detection of small text depends on this.
+DET_MAX_SIDE = 960
+
+
+class RapidOcrBackend(OcrBackend, Recogniser):
+    """rapidocr (PP-OCRv6 det + rec, ONNX Runtime on CPU); the engine is built once.
+
+    The 0/180 degree line classifier is off by default: plates are upright and it costs a model call.
+    """
+
+    def __init__(
+        self,
+        params: dict[str, Any] | None = None,
+        text_score: float = 0.3,
+        det_max_side: int = DET_MAX_SIDE,
+        use_cls: bool = False,
+    ) -> None:
         from rapidocr import RapidOCR  # lazy: heavy import, model at the edge
 
-        merged: dict[str, Any] = {"Global.log_level": "error", "Global.text_score": text_score}
+        merged: dict[str, Any] = {
+            "Global.log_level": "error",
+            "Global.text_score": text_score,
+            "Global.use_cls": use_cls,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": det_max_side,
+        }
         merged.update(params or {})
+        self._use_cls = bool(merged["Global.use_cls"])
         self._engine = RapidOCR(params=merged)
         for name in ("RapidOCR", "rapidocr"):
             logging.getLogger(name).setLevel(logging.ERROR)
 
     def predict(self, image: np.ndarray) -> list[TextLine]:
-        out = self._engine(image)
+        # the use_* flags persist inside the engine, so every call states all three
+        out = self._engine(image, use_det=True, use_cls=self._use_cls, use_rec=True)
         txts = getattr(out, "txts", None)
         boxes = getattr(out, "boxes", None)
         scores = getattr(out, "scores", None)
@@ -68,6 +102,14 @@ class RapidOcrBackend(OcrBackend):
             box, poly = box_from_polygon(pts)
             lines.append(TextLine(str(text), float(score), box, poly))
         return lines
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        out = self._engine(crop, use_det=False, use_cls=False, use_rec=True)
+        txts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
+        h, w = crop.shape[:2]
+        if not txts or not scores:
+            return TextLine("", 0.0, Box(0.0, 0.0, float(w), float(h)))
+        return TextLine(str(txts[0]), float(scores[0]), Box(0.0, 0.0, float(w), float(h)))
 
 
 class EasyOcrBackend(OcrBackend):

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from echallan.anpr.grammar import interpret, is_plate_like, normalise
-from echallan.anpr.ocr import OcrBackend, TextLine
+from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
 from echallan.types import Box, Layout, PlateRead
 
 # Chosen on india_plates_dev (135 sure rows, top read; sweep in docs/BENCHMARKS.md): precision of valid
@@ -29,6 +29,8 @@ FOREIGN_FACTOR = 0.6  # a plausible non-Indian read keeps at most 60 % of its OC
 JUNK_FACTOR = 0.3  # plate-like but fits no format
 CORRECTION_FACTOR = 0.92  # per confusable corrected by the grammar
 NOISE = ("IND", "INDIA")
+ROW_MARGIN_X, ROW_MARGIN_Y = 0.3, 0.15  # second-look crop margin around a row, in row heights
+MAX_LETTER_WORD = 5  # letters-only words this long never join other text into a plate
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,21 @@ def _stacked(top: Box, bottom: Box) -> bool:
     )
 
 
+def _joinable(line: TextLine) -> bool:
+    """A letters-only word of 5+ characters (ARIZONA, TOYOTA, DEALER) is a name, never part of a plate."""
+    t = _clean(line.text)
+    return len(t) < MAX_LETTER_WORD or any(c.isdigit() for c in t)
+
+
+def _has_digit(lines: Iterable[TextLine]) -> bool:
+    return any(c.isdigit() for ln in lines for c in _clean(ln.text))
+
+
 def find_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
     """All single lines, same-row joins (up to 3 pieces) and stacked pairs worth interpreting."""
     useful = [ln for ln in lines if _clean(ln.text) and _clean(ln.text) not in NOISE]
     rows: list[tuple[TextLine, ...]] = [(ln,) for ln in useful]
-    by_x = sorted(useful, key=lambda ln: ln.box.x1)
+    by_x = sorted((ln for ln in useful if _joinable(ln)), key=lambda ln: ln.box.x1)
     for i, a in enumerate(by_x):
         for b in by_x[i + 1 :]:
             if _same_row(a.box, b.box):
@@ -104,8 +116,11 @@ def find_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
                     if c.box.x1 > b.box.x1 and _same_row(b.box, c.box):
                         rows.append((a, b, c))
     cands = [Candidate(r, Layout.ONE_LINE) for r in rows]
-    for top in rows:
-        for bottom in rows:
+    joinable = [r for r in rows if all(_joinable(ln) for ln in r)]
+    for top in joinable:
+        if not _has_digit(top):  # a state or dealer name above the number is not a plate's first line
+            continue
+        for bottom in joinable:
             if top is bottom or set(top) & set(bottom):
                 continue
             tb, bb = _union(ln.box for ln in top), _union(ln.box for ln in bottom)
@@ -153,8 +168,32 @@ def _iou(a: Box, b: Box) -> float:
     return inter / (a.area + b.area - inter) if inter > 0 else 0.0
 
 
+def _expand(box: Box, mx: float, my: float, w_img: int, h_img: int) -> tuple[int, int, int, int]:
+    b = Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my).clipped(w_img, h_img)
+    return int(b.x1), int(b.y1), int(np.ceil(b.x2)), int(np.ceil(b.y2))
+
+
+def _rows_of(cand_read: PlateRead, lines: Sequence[TextLine]) -> list[Box]:
+    """The row boxes of a read's candidate: one for a one-line plate, top and bottom for a two-line one."""
+    assert cand_read.box is not None
+    if cand_read.layout is not Layout.TWO_LINE:
+        return [cand_read.box]
+    inside = [ln.box for ln in lines if _iou(ln.box, cand_read.box) > 0 and ln.box.y1 >= cand_read.box.y1 - 1]
+    mid = (cand_read.box.y1 + cand_read.box.y2) / 2
+    top = [b for b in inside if (b.y1 + b.y2) / 2 < mid]
+    bottom = [b for b in inside if (b.y1 + b.y2) / 2 >= mid]
+    return [_union(top), _union(bottom)] if top and bottom else [cand_read.box]
+
+
 class PlateReader:
-    """Reads plates in a BGR uint8 image (whole photo or vehicle crop)."""
+    """Reads plates in a BGR uint8 image (whole photo or vehicle crop).
+
+    The first pass detects and recognises text lines (``OcrBackend.predict``). Unless its best read is
+    valid and confident, the best candidate regions get a second look: with a ``Recogniser`` backend
+    each row of the region is cut out with a margin and recognised directly (cheap: no detection; a
+    plate split by the detector is read whole); otherwise the region is upscaled and run through
+    ``predict`` again.
+    """
 
     def __init__(
         self,
@@ -173,7 +212,8 @@ class PlateReader:
         self.skip_refine_above = skip_refine_above
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
-        first = rank(to_read(c) for c in find_candidates(self.backend.predict(image)))
+        lines = self.backend.predict(image)
+        first = rank(to_read(c) for c in find_candidates(lines))
         reads = list(first)
         if first and first[0].valid and first[0].confidence >= self.skip_refine_above:
             return first  # a confident, valid first read: a second look costs time and rarely helps
@@ -185,15 +225,34 @@ class PlateReader:
             if any(_iou(r.box, b) > 0.3 for b in regions):
                 continue
             regions.append(r.box)
-            reads.extend(self._reread(image, r.box))
+            if isinstance(self.backend, Recogniser):
+                reads.extend(self._recognise_rows(image, self.backend, r, lines))
+            else:
+                reads.extend(self._redetect(image, r.box))
         return rank(reads)
 
-    def _reread(self, image: np.ndarray, box: Box) -> list[PlateRead]:
-        """Crop around ``box`` with a margin, upscale and read again; boxes back in image coordinates."""
+    def _recognise_rows(
+        self, image: np.ndarray, rec: Recogniser, read: PlateRead, lines: Sequence[TextLine]
+    ) -> list[PlateRead]:
+        """Recognise each row of ``read``'s region on its own crop; a one-line read of it too."""
         h_img, w_img = image.shape[:2]
-        mx, my = 0.15 * box.width + 0.5 * box.height, 0.6 * box.height
-        crop_box = Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my).clipped(w_img, h_img)
-        x1, y1, x2, y2 = (int(v) for v in (crop_box.x1, crop_box.y1, crop_box.x2, crop_box.y2))
+        found: list[TextLine] = []
+        for row in _rows_of(read, lines):
+            x1, y1, x2, y2 = _expand(row, ROW_MARGIN_X * row.height, ROW_MARGIN_Y * row.height, w_img, h_img)
+            if x2 - x1 < 2 or y2 - y1 < 2:
+                return []
+            line = rec.recognise(image[y1:y2, x1:x2])
+            if not _clean(line.text):
+                return []
+            found.append(replace(line, box=line.box.offset(x1, y1)))
+        layout = Layout.TWO_LINE if len(found) == 2 else Layout.ONE_LINE
+        cand = Candidate(tuple(found), layout)
+        return [to_read(cand)] if is_plate_like("".join(_clean(ln.text) for ln in found)) else []
+
+    def _redetect(self, image: np.ndarray, box: Box) -> list[PlateRead]:
+        """Crop around ``box`` with a margin, upscale and detect again; boxes back in image coordinates."""
+        h_img, w_img = image.shape[:2]
+        x1, y1, x2, y2 = _expand(box, 0.15 * box.width + 0.5 * box.height, 0.6 * box.height, w_img, h_img)
         crop = image[y1:y2, x1:x2]
         if crop.size == 0:
             return []

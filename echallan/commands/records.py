@@ -1,16 +1,29 @@
-"""Commands on the ledger: owners and challans."""
+"""Commands on the ledger: owners, matching and challans."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from echallan.commands.common import JsonOpt, cli_errors, err, out, print_json_lines, print_table, settings
 
 owners_app = typer.Typer(help="Registered owners (VAHAN-style CSV import).", no_args_is_help=True)
-challans_app = typer.Typer(help="The challan ledger: issue and list challans.", no_args_is_help=True)
+challans_app = typer.Typer(
+    help="The challan ledger: issue, review, list, export challans.", no_args_is_help=True
+)
+
+ActorOpt = Annotated[str, typer.Option(help="Who is making the change (name and rank or ID); audited.")]
+FinesOpt = Annotated[
+    Path | None, typer.Option(help="Fines TOML (default: the packaged central MV Act table).")
+]
+
+
+def _db(ctx: typer.Context) -> Any:
+    from echallan.records import open_db
+
+    return open_db(settings(ctx).db_url)
 
 
 @owners_app.command("import")
@@ -18,34 +31,115 @@ challans_app = typer.Typer(help="The challan ledger: issue and list challans.", 
 def owners_import(
     ctx: typer.Context,
     csv_file: Annotated[Path, typer.Argument(help="VAHAN-style CSV with a header row.")],
+    mapping: Annotated[
+        Path | None, typer.Option(help="TOML file mapping fields to this CSV's column names.")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write rejected rows here (line, reason, the row as read).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import owner records; importing again updates rows, never duplicates them.
 
     Bad rows are reported with their line number and reason; good rows are still imported.
-    """
-    from echallan.records import import_owners, open_db
+    Exits 1 when any row was rejected.
 
-    report = import_owners(open_db(settings(ctx).db_url), csv_file)
-    rejects = [{"line": r.row_number, "reason": r.reason} for r in report.rejected]
+    Example: echallan owners import vahan.csv --mapping vahan.toml --rejects rejects.csv
+    """
+    from echallan.records import import_owners
+
+    report = import_owners(_db(ctx), csv_file, mapping=mapping, rejects=rejects)
+    rejected = [{"line": r.row_number, "reason": r.reason} for r in report.rejected]
     if as_json:
-        print_json_lines([{"inserted": report.inserted, "updated": report.updated, "rejected": rejects}])
+        print_json_lines([{"inserted": report.inserted, "updated": report.updated, "rejected": rejected}])
     else:
-        out.print(f"{report.inserted} inserted, {report.updated} updated, {len(rejects)} rejected")
-        for r in rejects:
+        out.print(f"{report.inserted} inserted, {report.updated} updated, {len(rejected)} rejected")
+        for r in rejected:
             err.print(f"[yellow]rejected[/yellow] line {r['line']}: {r['reason']}", highlight=False)
-    if rejects:
+    if rejected:
         raise typer.Exit(1)
 
 
 @owners_app.command("list")
 @cli_errors
 def owners_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List registered owners."""
-    from echallan.records import list_owners, open_db
+    """List registered owners.
 
-    rows = list_owners(open_db(settings(ctx).db_url))
+    Example: echallan owners list --json
+    """
+    from echallan.records import list_owners
+
+    rows = list_owners(_db(ctx))
     print_json_lines(rows) if as_json else print_table("Owners", rows)
+
+
+@owners_app.command("show")
+@cli_errors
+def owners_show(
+    ctx: typer.Context,
+    registration: Annotated[str, typer.Argument(help="Registration number, any spacing or case.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one registered owner and the challans booked against the vehicle.
+
+    Example: echallan owners show "KA 01 AB 1234"
+    """
+    from echallan.records import show_owner
+
+    owner = show_owner(_db(ctx), registration)
+    if as_json:
+        print_json_lines([owner])
+        return
+    booked = owner.pop("challans")
+    print_table(f"Owner {owner['registration']}", [{"field": k, "value": v} for k, v in owner.items()])
+    print_table("Challans", booked)
+
+
+def match(
+    ctx: typer.Context,
+    plate: Annotated[
+        str | None, typer.Argument(help="A plate to look up; omit for every unbooked event.")
+    ] = None,
+    vehicle_class: Annotated[
+        str, typer.Option(help="Detected class (car, motorcycle, bus, truck) to check against.")
+    ] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Match plates to the owner register: exact first, then fuzzy (O/0, I/1, B/8 ... cost less).
+
+    With a PLATE, shows its candidates; without, previews what `challans issue` would decide for
+    each stored event that has no challan yet. Changes nothing.
+
+    Example: echallan match KA01A81234 --vehicle-class car
+    """
+    from echallan.records.matching import match_plate, preview_unbooked
+
+    engine = _db(ctx)
+    if plate is not None:
+        found = [("", plate, match_plate(engine, plate, vehicle_class))]
+    else:
+        found = preview_unbooked(engine)
+    rows: list[dict[str, Any]] = [
+        {
+            "event": key,
+            "plate": text,
+            "kind": d.kind,
+            "auto": d.auto,
+            "candidates": [{"registration": c.registration, "cost": c.cost} for c in d.candidates],
+            "reasons": list(d.reasons),
+        }
+        for key, text, d in found
+    ]
+    if as_json:
+        print_json_lines(rows)
+        return
+    for row in rows:
+        row["candidates"] = ", ".join(f"{c['registration']} ({c['cost']:.2f})" for c in row["candidates"])
+        row["reasons"] = "; ".join(row["reasons"])
+    print_table("Matches", rows)
+
+
+match = cli_errors(match)
 
 
 # --------------------------------------------------------------------------- challans
@@ -55,21 +149,41 @@ def owners_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @cli_errors
 def challans_issue(
     ctx: typer.Context,
-    state: Annotated[str, typer.Option(help="State code in challan numbers.")] = "KA",
+    state: Annotated[
+        str, typer.Option(help="State code in challan numbers; picks the state's fines.")
+    ] = "KA",
     district: Annotated[str, typer.Option(help="District code in challan numbers.")] = "BLR",
+    fines: FinesOpt = None,
+    due_days: Annotated[int, typer.Option(help="Days from issue to the payment due date.")] = 60,
     as_json: JsonOpt = False,
 ) -> None:
-    """Issue challans for events whose plate read was auto-accepted and matched an owner exactly.
+    """Book challans for matched events and issue those that need no person; safe to run twice.
 
-    Events that need a person's review are left for the review desk. Safe to run twice.
+    Auto-accepted reads that match one owner exactly (and the vehicle class) are issued. Fuzzy or
+    several matches, low confidence and class mismatches become pending_review challans for the
+    review desk. Challans approved at review are issued too.
+
+    Example: echallan challans issue --state KA --district BLR
     """
-    from echallan.records import issue_challans, load_fines, open_db
+    from echallan.records import PENDING_REVIEW, issue_challans, list_challans, load_fine_schedule
 
-    numbers = issue_challans(open_db(settings(ctx).db_url), load_fines(), state=state, district=district)
+    engine = _db(ctx)
+    schedule = load_fine_schedule(fines, state)
+    numbers = issue_challans(
+        engine,
+        schedule.fines,
+        state=state,
+        district=district,
+        due_days=due_days,
+        repeat_window_days=schedule.repeat_window_days,
+    )
     if as_json:
         print_json_lines([{"issued": numbers}])
-    else:
-        out.print(f"{len(numbers)} challan(s) issued" + (": " + ", ".join(numbers) if numbers else ""))
+        return
+    out.print(f"{len(numbers)} challan(s) issued" + (": " + ", ".join(numbers) if numbers else ""))
+    waiting = len(list_challans(engine, status=PENDING_REVIEW))
+    if waiting:
+        out.print(f"{waiting} challan(s) wait for review: echallan challans list --status pending_review")
 
 
 @challans_app.command("list")
@@ -79,8 +193,87 @@ def challans_list(
     status: Annotated[str | None, typer.Option(help="Only challans in this state, e.g. issued.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List challans."""
-    from echallan.records import list_challans, open_db
+    """List challans, sorted by number.
 
-    rows = list_challans(open_db(settings(ctx).db_url), status=status)
+    Example: echallan challans list --status pending_review --json
+    """
+    from echallan.records import list_challans
+
+    rows = list_challans(_db(ctx), status=status)
     print_json_lines(rows) if as_json else print_table("Challans", rows)
+
+
+@challans_app.command("show")
+@cli_errors
+def challans_show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Challan number, e.g. KA-BLR-2025-000001.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one challan: match candidates, review reasons, payments and its audit trail.
+
+    Example: echallan challans show KA-BLR-2025-000001
+    """
+    from echallan.records import show_challan
+
+    challan = show_challan(_db(ctx), number)
+    if as_json:
+        print_json_lines([challan])
+        return
+    trail, paid = challan.pop("audit"), challan.pop("payments")
+    print_table(f"Challan {number}", [{"field": k, "value": v} for k, v in challan.items()])
+    print_table("Payments", paid)
+    print_table("Audit trail", trail)
+
+
+@challans_app.command("approve")
+@cli_errors
+def challans_approve(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="A pending_review challan.")],
+    actor: ActorOpt,
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")] = "confirmed at review",
+) -> None:
+    """Approve a pending_review challan; the next `challans issue` issues it.
+
+    Example: echallan challans approve KA-BLR-2025-000003 --actor "SI Gowda 4411"
+    """
+    from echallan.records import approve
+
+    approve(_db(ctx), number, actor=actor, reason=reason)
+    out.print(f"{number} approved")
+
+
+@challans_app.command("cancel")
+@cli_errors
+def challans_cancel(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="The challan to withdraw; its number is not reused.")],
+    actor: ActorOpt,
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")],
+) -> None:
+    """Cancel a challan (allowed from any state but paid and cancelled).
+
+    Example: echallan challans cancel KA-BLR-2025-000003 --actor "SI Gowda 4411" --reason "plate misread"
+    """
+    from echallan.records import cancel
+
+    cancel(_db(ctx), number, actor=actor, reason=reason)
+    out.print(f"{number} cancelled")
+
+
+@challans_app.command("export")
+@cli_errors
+def challans_export(
+    ctx: typer.Context,
+    out_csv: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    status: Annotated[str | None, typer.Option(help="Only challans in this state.")] = None,
+) -> None:
+    """Export challans to CSV (no owner names or addresses), e.g. for the court or the treasury.
+
+    Example: echallan challans export --out issued.csv --status issued
+    """
+    from echallan.records import export_challans
+
+    count = export_challans(_db(ctx), out_csv, status=status)
+    out.print(f"{count} challan(s) written to {out_csv}")

@@ -1,31 +1,47 @@
-"""Drawing primitives for notices: text, rules, boxes and images, in millimetres from the top-left.
+"""Drawing primitives for notices: text, rules and boxes, in millimetres from the top-left.
 
 Fonts are named by role ("regular", "bold", "mono") and resolved through ``FontSet``, so nothing
-here knows which typeface is in use.
+here knows which typeface is in use. Text with Devanagari in it is drawn as a one-style reportlab
+``Paragraph`` with ``shaping=1`` (HarfBuzz forms the conjuncts and places the matras); Latin-only
+text goes through the much faster ``drawString``. Both use the same font, so they look alike.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
+import functools
+import re
+from xml.sax.saxutils import escape
 
-from PIL import Image, UnidentifiedImageError
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from echallan.notices.fonts import FontSet
-from echallan.notices.text import t
 
 PAGE_W_MM, PAGE_H_MM = A4[0] / mm, A4[1] / mm  # 210 x 297
 PT_MM = 25.4 / 72  # one point in millimetres
-IMAGE_DPI = 200  # images are re-encoded at this resolution for their printed size, keeping pages small
+LEADING = 1.25
 
 GREY = colors.Color(0.35, 0.35, 0.35)
 LIGHT = colors.Color(0.85, 0.85, 0.85)
 ALERT = colors.Color(0.75, 0.0, 0.0)
+
+_COMPLEX = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")  # Devanagari and its extension
+
+
+def needs_shaping(s: str) -> bool:
+    return _COMPLEX.search(s) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _style(font: str, size: float, leading: float, color: colors.Color) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{font}-{size}-{leading}", fontName=font, fontSize=size, leading=leading, textColor=color, shaping=1
+    )
 
 
 class Pen:
@@ -34,6 +50,14 @@ class Pen:
     def __init__(self, canvas: Canvas, fontset: FontSet) -> None:
         self.c = canvas
         self.f = fontset
+
+    def width(self, s: str, role: str = "regular", size: float = 10.0) -> float:
+        """Width of one line in mm (shaped when it needs shaping)."""
+        if needs_shaping(s):
+            para = self._para(s, role, size, size * LEADING)
+            para.wrap(10_000, 10_000)
+            return max(para.getActualLineWidths0() or [0.0]) / mm
+        return self.c.stringWidth(s, self.f.name(role), size) / mm
 
     def text(
         self,
@@ -45,6 +69,11 @@ class Pen:
         align: str = "left",
         color: colors.Color = colors.black,
     ) -> None:
+        """One line with its baseline at ``y``; ``x`` is its left end, centre or right end."""
+        if needs_shaping(s):
+            shift = {"left": 0.0, "center": 0.5, "right": 1.0}[align] * self.width(s, role, size)
+            self.wrap(x - shift, y, 10_000, s, role, size, color=color)
+            return
         self.c.setFont(self.f.name(role), size)
         self.c.setFillColor(color)
         draw = {
@@ -67,10 +96,16 @@ class Pen:
         color: colors.Color = colors.black,
     ) -> float:
         """Draw ``s`` wrapped to ``width`` mm with its first baseline at ``y``; return the next baseline."""
-        step = leading if leading is not None else size * PT_MM * 1.25  # pt -> mm, 125 % leading
-        lines: list[str] = []
-        for paragraph in s.split("\n"):
-            lines.extend(simpleSplit(paragraph, self.f.name(role), size, width * mm) or [""])
+        step = leading if leading is not None else size * PT_MM * LEADING
+        if needs_shaping(s):
+            count = 0
+            for paragraph in s.split("\n"):
+                para = self._para(paragraph, role, size, step / PT_MM, color)
+                _, height = para.wrap(width * mm, 10_000)
+                para.drawOn(self.c, x * mm, (PAGE_H_MM - y - step * count) * mm - height + size)
+                count += len(para.blPara.lines) or 1
+            return y + step * count
+        lines = self.split(s, role, size, width, keep_blank=True)
         if max_lines is not None and len(lines) > max_lines:
             lines = lines[:max_lines]
             ellipsis = "…" if self.f.rupee else "..."  # the built-in fonts have no U+2026 glyph
@@ -79,6 +114,19 @@ class Pen:
             self.text(x, y, line, role, size, color=color)
             y += step
         return y
+
+    def lines(self, s: str, role: str, size: float, width: float) -> int:
+        """How many lines ``wrap`` would need for ``s``."""
+        if needs_shaping(s):
+            para = self._para(s, role, size, size * LEADING)
+            para.wrap(width * mm, 10_000)
+            return len(para.blPara.lines)
+        return len(self.split(s, role, size, width, keep_blank=True))
+
+    def _para(
+        self, s: str, role: str, size: float, leading: float, color: colors.Color = colors.black
+    ) -> Paragraph:
+        return Paragraph(escape(s), _style(self.f.name(role), size, leading, color))
 
     def rule(
         self, x1: float, y: float, x2: float, width: float = 0.5, color: colors.Color = colors.black
@@ -95,12 +143,12 @@ class Pen:
         self.c.setLineWidth(0.6)
         self.c.rect(x * mm, (PAGE_H_MM - y - h) * mm, w * mm, h * mm, stroke=1, fill=int(fill))
 
-    def split(self, text: str, role: str, size: float, width: float) -> list[str]:
-        """``text`` broken into lines no wider than ``width`` mm; blank lines dropped."""
+    def split(self, text: str, role: str, size: float, width: float, keep_blank: bool = False) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` mm; blank lines dropped unless kept."""
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            if paragraph.strip():
-                lines.extend(simpleSplit(paragraph.strip(), self.f.name(role), size, width * mm))
+            broken = simpleSplit(paragraph.strip(), self.f.name(role), size, width * mm)
+            lines.extend(broken or ([""] if keep_blank else []))
         return lines
 
     def field(
@@ -115,63 +163,7 @@ class Pen:
         max_lines: int = 2,
     ) -> float:
         """A small grey label with its value under it; return the y where the next field starts."""
-        self.text(x, y, label, size=7.5, color=GREY)
+        self.text(x, y, label, size=7, color=GREY)
         first = y + 1.5 + size * PT_MM
         after = self.wrap(x, first, width, value, role, size, max_lines=max_lines)
-        return after + 1.5
-
-
-def load_image(
-    path: str, box_w_mm: float, box_h_mm: float, expect_sha256: str | None = None
-) -> tuple[ImageReader | None, str | None, bool]:
-    """Read an image and shrink it to ``IMAGE_DPI`` for the box. Returns (image, problem key, hash ok)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None, "evidence_missing", True
-    hash_ok = expect_sha256 is None or hashlib.sha256(data).hexdigest() == expect_sha256.lower()
-    try:
-        with Image.open(io.BytesIO(data)) as src:
-            img = src.convert("RGB")
-        limit = (round(box_w_mm / 25.4 * IMAGE_DPI), round(box_h_mm / 25.4 * IMAGE_DPI))
-        img.thumbnail(limit, Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        img.save(buf, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, ValueError, ImportError):
-        # ImportError: once Ultralytics is imported it patches Image.open to try HEIF decoding last
-        return None, "evidence_unreadable", hash_ok
-    buf.seek(0)
-    return ImageReader(buf), None, hash_ok
-
-
-def draw_image(
-    pen: Pen,
-    x: float,
-    y: float,
-    w: float,
-    h: float,
-    image: ImageReader | None,
-    problem: str | None,
-    size: float = 12.0,
-) -> None:
-    if image is not None:
-        pen.c.drawImage(
-            image, x * mm, (PAGE_H_MM - y - h) * mm, w * mm, h * mm, preserveAspectRatio=True, anchor="c"
-        )
-        return
-    pen.box(x, y, w, h, color=colors.Color(0.96, 0.96, 0.96), fill=True)
-    pen.box(x, y, w, h, color=ALERT if problem != "plate_missing" else GREY)
-    pen.c.setStrokeColor(LIGHT)
-    pen.c.line(x * mm, (PAGE_H_MM - y) * mm, (x + w) * mm, (PAGE_H_MM - y - h) * mm)
-    pen.c.line(x * mm, (PAGE_H_MM - y - h) * mm, (x + w) * mm, (PAGE_H_MM - y) * mm)
-    key = problem or "evidence_missing"
-    pen.text(
-        x + w / 2,
-        y + h / 2 + size * 0.12,
-        t(key),
-        "bold",
-        size,
-        "center",
-        ALERT if key != "plate_missing" else GREY,
-    )
+        return after + 1.0

@@ -1,8 +1,10 @@
-"""Issue challans for matched events (gapless numbers, audit rows) and list them.
+"""Book challans for matched events (gapless numbers, audit rows), issue approved ones, list them.
 
 Numbers are ``STATE-DISTRICT-YEAR-NNNNNN`` with no gaps per series: the series row is locked
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's write lock is taken by the first statement)
-and the number is taken in the same transaction as the challan and its audit row.
+and the number is taken in the same transaction as the challan and its audit rows. A number is
+given when the challan is booked, also to challans that go to review: a challan cancelled at
+review keeps its number, so every number in a series belongs to exactly one row.
 """
 
 from __future__ import annotations
@@ -17,17 +19,26 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from echallan.errors import ConfigError, InputError
-from echallan.records.db import insert_for, iso, utcnow
+from echallan.records.db import insert_for, utcnow
 from echallan.records.events import AUTO
-from echallan.records.fines import Fine
-from echallan.records.models import audit_log, challan_series, challans, events, owners
+from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
+from echallan.records.ledger import ChallanRef, move, write_audit
+from echallan.records.matching import MatchDecision, OwnerIndex
+from echallan.records.models import challan_series, challans, events, owners
+from echallan.records.states import (
+    APPROVED,
+    DRAFT,
+    ISSUED,
+    NOT_COUNTED_FOR_REPEAT,
+    PENDING_REVIEW,
+    PRINTED,
+)
 
 log = logging.getLogger(__name__)
 
-ISSUED = "issued"
-PRINTED = "printed"
-VOID_STATUSES = ("cancelled",)  # not counted when deciding whether an offence is a repeat
-REPEAT_WINDOW_DAYS = 3 * 365  # MV Act: a "second or subsequent offence" within three years
+__all__ = ["ISSUED", "PRINTED", "issue_challans", "series_name", "write_audit"]
+
+AUTO_REASON = "auto-accepted: every confidence cleared its threshold"
 _SERIES_PART = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
@@ -48,111 +59,156 @@ def issue_challans(
     district: str = "BLR",
     today: date | None = None,
     due_days: int = 60,
+    *,
+    repeat_window_days: int = REPEAT_WINDOW_DAYS,
+    limit: int | None = None,
 ) -> list[str]:
-    """Issue a challan for every auto-accepted event whose plate is in the owner register.
+    """Book a challan for each new event whose plate matches the register; issue what needs no person.
 
-    Events already challaned or waiting for review are left alone; returns the new numbers.
+    An auto-accepted event whose plate matches exactly one owner of a compatible vehicle class goes
+    draft -> approved -> issued. Any other event with a candidate owner goes draft -> pending_review
+    (with its candidates and reasons) for the review desk. Challans a reviewer approved are issued
+    too. Events without any candidate are left alone. Returns the numbers issued by this call.
+    ``limit`` books at most that many new events (one transaction), for batching.
     """
     today = today or date.today()
     if due_days < 0:
         raise InputError(f"due days must be 0 or more, got {due_days}")
     series = series_name(state, district, today.year)
-    numbers: list[str] = []
+    issued: list[str] = []
     with engine.begin() as conn:
-        last = _lock_series(conn, series)
-        pending = conn.execute(
-            sa.select(events.c.id, events.c.offence, owners.c.id.label("owner_id"))
-            .join(owners, owners.c.registration == events.c.plate_text)
-            .outerjoin(challans, challans.c.event_id == events.c.id)
-            .where(challans.c.id.is_(None), events.c.review_status == AUTO)
-            .order_by(events.c.id)
-        ).all()
+        last = start = _lock_series(conn, series)
         now = utcnow()
-        for event_id, offence, owner_id in pending:
-            fine = fines.get(offence)
+        index = OwnerIndex(conn)
+        for event in _unbooked(conn, limit):
+            decision = index.match(event.plate_text, event.review_status == AUTO, event.vehicle_class)
+            if decision.best is None:
+                continue
+            fine = fines.get(event.offence)
             if fine is None:
-                raise ConfigError(f"no fine is configured for offence '{offence}'; add it to the fines file")
-            last += 1
-            number = f"{series}-{last:06d}"
-            challan_id = conn.execute(
-                sa.insert(challans)
-                .values(
-                    number=number,
-                    event_id=event_id,
-                    owner_id=owner_id,
-                    offence=offence,
-                    section=fine.section,
-                    amount_inr=fine.amount(_is_repeat(conn, owner_id, offence, today)),
-                    status=ISSUED,
-                    issued_on=today,
-                    due_on=today + timedelta(days=due_days),
+                raise ConfigError(
+                    f"no fine is configured for offence '{event.offence}'; add it to the fines file"
                 )
-                .returning(challans.c.id)
-            ).scalar_one()
-            write_audit(conn, challan_id, "system", None, ISSUED, "plate matched the owner register", now)
-            numbers.append(number)
-        if numbers:
+            last += 1
+            challan = _book(conn, f"{series}-{last:06d}", series, event, decision, fine, today, now)
+            if decision.auto:
+                challan = move(conn, challan, APPROVED, "system", AUTO_REASON, now)
+            else:
+                move(conn, challan, PENDING_REVIEW, "system", "; ".join(decision.reasons), now)
+        if last != start:
             conn.execute(
                 sa.update(challan_series).where(challan_series.c.series == series).values(last_number=last)
             )
-    log.info("issued %d challans in series %s", len(numbers), series)
-    return numbers
+        for challan in _approved(conn):
+            _issue(conn, challan, fines, today, due_days, repeat_window_days, now)
+            issued.append(challan.number)
+    log.info("issued %d challans; series %s at %d", len(issued), series, last)
+    return issued
 
 
-def list_challans(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
-    """Challans sorted by number, as JSON-serialisable dicts."""
+def _book(
+    conn: Connection,
+    number: str,
+    series: str,
+    event: Any,
+    decision: MatchDecision,
+    fine: Fine,
+    today: date,
+    now: Any,
+) -> ChallanRef:
+    best = decision.best
+    assert best is not None
+    owner_id = conn.execute(
+        sa.select(owners.c.id).where(owners.c.registration == best.registration)
+    ).scalar_one()
+    challan_id = conn.execute(
+        sa.insert(challans)
+        .values(
+            number=number,
+            series=series,
+            event_id=event.id,
+            owner_id=owner_id,
+            registration=best.registration,
+            offence=event.offence,
+            section=fine.section,
+            amount_inr=fine.first,
+            status=DRAFT,
+            issued_on=today,
+            due_on=today,
+            match_kind=decision.kind,
+            match_cost=best.cost,
+            candidates=[
+                {"registration": c.registration, "cost": c.cost, "vehicle_class": c.vehicle_class}
+                for c in decision.candidates
+            ],
+            review_reasons=list(decision.reasons),
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(challans.c.id)
+    ).scalar_one()
+    write_audit(conn, challan_id, "system", None, DRAFT, f"booked from event {event.key}", now)
+    return ChallanRef(challan_id, number, DRAFT)
+
+
+def _issue(
+    conn: Connection,
+    challan: ChallanRef,
+    fines: Mapping[str, Fine],
+    today: date,
+    due_days: int,
+    window_days: int,
+    now: Any,
+) -> None:
+    row = conn.execute(
+        sa.select(challans.c.offence, challans.c.registration, challans.c.review_reasons).where(
+            challans.c.id == challan.id
+        )
+    ).one()
+    reason = "approved at review" if row.review_reasons else AUTO_REASON
+    fine = fines.get(row.offence)
+    if fine is None:
+        raise ConfigError(f"no fine is configured for offence '{row.offence}'; add it to the fines file")
+    repeat = _is_repeat(conn, challan.id, row.registration, row.offence, today, window_days)
+    move(
+        conn,
+        challan,
+        ISSUED,
+        "system",
+        reason,
+        now,
+        section=fine.section,
+        amount_inr=fine.amount(repeat),
+        issued_on=today,
+        due_on=today + timedelta(days=due_days),
+    )
+
+
+def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
     query = (
         sa.select(
-            challans.c.number,
-            challans.c.status,
-            challans.c.offence,
-            challans.c.section,
-            challans.c.amount_inr,
-            events.c.plate_text.label("plate"),
-            owners.c.name.label("owner_name"),
-            events.c.occurred_at,
-            events.c.camera_id,
-            events.c.location,
-            challans.c.issued_on,
-            challans.c.due_on,
-            challans.c.printed_at,
+            events.c.id,
+            events.c.key,
+            events.c.offence,
+            events.c.plate_text,
+            events.c.vehicle_class,
+            events.c.review_status,
         )
-        .join(events, events.c.id == challans.c.event_id)
-        .join(owners, owners.c.id == challans.c.owner_id)
+        .outerjoin(challans, challans.c.event_id == events.c.id)
+        .where(challans.c.id.is_(None), events.c.plate_text.is_not(None), events.c.plate_text != "")
+        .order_by(events.c.id)
+    )
+    return list(conn.execute(query.limit(limit) if limit else query))
+
+
+def _approved(conn: Connection) -> list[ChallanRef]:
+    rows = conn.execute(
+        sa.select(challans.c.id, challans.c.number, challans.c.status)
+        .where(challans.c.status == APPROVED)
         .order_by(challans.c.number)
+        .with_for_update()
     )
-    if status is not None:
-        query = query.where(challans.c.status == status)
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    return [
-        {
-            **row,
-            "issued_on": iso(row["issued_on"]),
-            "due_on": iso(row["due_on"]),
-            "printed_at": iso(row["printed_at"]),
-        }
-        for row in rows
-    ]
-
-
-def audit_trail(engine: Engine, number: str) -> list[dict[str, Any]]:
-    """The audit rows of one challan, oldest first."""
-    query = (
-        sa.select(
-            audit_log.c.actor,
-            audit_log.c.at,
-            audit_log.c.from_status,
-            audit_log.c.to_status,
-            audit_log.c.reason,
-        )
-        .join(challans, challans.c.id == audit_log.c.challan_id)
-        .where(challans.c.number == number)
-        .order_by(audit_log.c.id)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    return [{**row, "at": iso(row["at"])} for row in rows]
+    return [ChallanRef(r.id, r.number, r.status) for r in rows]
 
 
 def _lock_series(conn: Connection, series: str) -> int:
@@ -169,37 +225,22 @@ def _lock_series(conn: Connection, series: str) -> int:
     )
 
 
-def _is_repeat(conn: Connection, owner_id: int, offence: str, today: date) -> bool:
-    since = today - timedelta(days=REPEAT_WINDOW_DAYS)
+def _is_repeat(
+    conn: Connection, challan_id: int, registration: str | None, offence: str, today: date, window_days: int
+) -> bool:
+    """Has this vehicle an earlier confirmed challan for the same offence within the window?"""
+    if not registration:
+        return False
+    since = today - timedelta(days=window_days)
     earlier = conn.execute(
         sa.select(sa.func.count())
         .select_from(challans)
         .where(
-            challans.c.owner_id == owner_id,
+            challans.c.registration == registration,
             challans.c.offence == offence,
+            challans.c.id != challan_id,
             challans.c.issued_on >= since,
-            challans.c.status.not_in(VOID_STATUSES),
+            challans.c.status.not_in(NOT_COUNTED_FOR_REPEAT),
         )
     ).scalar_one()
     return bool(earlier)
-
-
-def write_audit(
-    conn: Connection,
-    challan_id: int,
-    actor: str,
-    from_status: str | None,
-    to_status: str,
-    reason: str,
-    at: Any,
-) -> None:
-    conn.execute(
-        sa.insert(audit_log).values(
-            challan_id=challan_id,
-            actor=actor,
-            at=at,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
-    )

@@ -1,4 +1,4 @@
-"""Hand issued challans to the notice printer and record that they were printed."""
+"""Hand issued challans to the notice printer and record that they were printed (or reprinted)."""
 
 from __future__ import annotations
 
@@ -20,18 +20,46 @@ log = logging.getLogger(__name__)
 
 
 def notices_to_print(engine: Engine, fines: Mapping[str, Fine]) -> list[NoticeData]:
-    """Everything needed to print each issued challan, sorted by owner PIN, then number."""
+    """Everything needed to print each issued challan, sorted by owner PIN, then number.
+
+    Bad data does not stop the batch: a notice with no address or no frame evidence is returned
+    with an empty address or evidence path, and the printer skips it with its reason.
+    """
+    return _notices(engine, fines, challans.c.status == ISSUED)
+
+
+def notice_for(engine: Engine, fines: Mapping[str, Fine], number: str) -> NoticeData:
+    """One challan's notice, whatever its status (for a reprint)."""
+    found = _notices(engine, fines, challans.c.number == number)
+    if not found:
+        raise LedgerError(f"challan {number} does not exist")
+    return found[0]
+
+
+def record_reprint(engine: Engine, number: str, actor: str) -> None:
+    """Audit a reprint: one row from the challan's status to the same status. Nothing else changes."""
+    if not actor.strip():
+        raise InputError("the actor reprinting a notice must be named")
+    with engine.begin() as conn:
+        row = conn.execute(
+            sa.select(challans.c.id, challans.c.status).where(challans.c.number == number)
+        ).one_or_none()
+        if row is None:
+            raise LedgerError(f"challan {number} does not exist")
+        write_audit(conn, row.id, actor.strip(), row.status, row.status, "notice reprinted", utcnow())
+
+
+def _notices(engine: Engine, fines: Mapping[str, Fine], where: Any) -> list[NoticeData]:
     query = (
         sa.select(challans, events, owners)
         .join(events, events.c.id == challans.c.event_id)
         .join(owners, owners.c.id == challans.c.owner_id)
-        .where(challans.c.status == ISSUED)
+        .where(where)
         .order_by(owners.c.pin, challans.c.number)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-        event_ids = [row._mapping[events.c.id] for row in rows]
-        evidence = _evidence(conn, event_ids)
+        evidence = _evidence(conn, [row._mapping[events.c.id] for row in rows])
     notices = []
     for row in rows:
         c, e, o = (_columns(row, table) for table in (challans, events, owners))
@@ -40,7 +68,9 @@ def notices_to_print(engine: Engine, fines: Mapping[str, Fine]) -> list[NoticeDa
             raise ConfigError(f"no fine is configured for offence '{c['offence']}'; add it to the fines file")
         files = evidence.get(e["id"], {})
         if "frame" not in files:
-            raise LedgerError(f"challan {c['number']} has no frame evidence file; it cannot be printed")
+            log.warning("challan %s has no frame evidence file on record", c["number"])
+        frame = files.get("frame", ("", ""))
+        privacy = _privacy(e["rule_inputs"])
         notices.append(
             NoticeData(
                 challan_number=c["number"],
@@ -56,14 +86,36 @@ def notices_to_print(engine: Engine, fines: Mapping[str, Fine]) -> list[NoticeDa
                 plate=o["registration"],
                 vehicle_class=o["vehicle_class"] or e["vehicle_class"],
                 owner_name=o["name"],
-                owner_address=postal_address(o),
+                owner_address=postal_address(o) if (o["address"] or "").strip() else "",
                 owner_pin=o["pin"],
-                evidence_path=files["frame"][0],
-                evidence_sha256=files["frame"][1],
+                evidence_path=frame[0],
+                evidence_sha256=frame[1],
                 plate_crop_path=files["plate"][0] if "plate" in files else None,
+                offence_label_hi=fine.label_hi or "",
+                vehicle_model=o["maker_model"] or "",
+                vehicle_colour=o["colour"] or "",
+                offender_box=_box(privacy.get("offender", e["rule_inputs"].get("box"))),
+                privacy_vehicles=tuple(b for b in map(_box, privacy.get("vehicles", [])) if b),
+                privacy_persons=tuple(b for b in map(_box, privacy.get("persons", [])) if b),
             )
         )
     return notices
+
+
+def _privacy(rule_inputs: Any) -> dict[str, Any]:
+    privacy = rule_inputs.get("privacy") if isinstance(rule_inputs, dict) else None
+    return privacy if isinstance(privacy, dict) else {}
+
+
+def _box(value: Any) -> tuple[int, int, int, int] | None:
+    """``[x1, y1, x2, y2]`` from JSON, or None when it is not a box."""
+    if not isinstance(value, list | tuple) or len(value) != 4:
+        return None
+    try:
+        x1, y1, x2, y2 = (round(float(v)) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return (x1, y1, x2, y2) if x2 > x1 and y2 > y1 else None
 
 
 def mark_printed(engine: Engine, numbers: Sequence[str], actor: str = "system") -> None:

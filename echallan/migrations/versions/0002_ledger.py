@@ -11,6 +11,7 @@ Create Date: 2026-11-22
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,14 +23,14 @@ depends_on: str | Sequence[str] | None = None
 
 TZ = sa.DateTime(timezone=True)
 
-OWNER_COLUMNS = (
+OWNER_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("fuel", sa.Text),
     ("registered_on", sa.Date),
     ("fitness_upto", sa.Date),
     ("insurance_upto", sa.Date),
     ("puc_upto", sa.Date),
 )
-CHALLAN_COLUMNS = (
+CHALLAN_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("registration", sa.String(16)),
     ("series", sa.String(32)),
     ("match_kind", sa.String(16)),
