@@ -196,6 +196,7 @@ class _Run:
         folder = self.folder / key
         box = next(p.box for p in reversed(track.points) if p.frame_index == v.frame_index)
         privacy = {
+            "offender": box.as_list(),
             "vehicles": [b.as_list() for b in others if b != box],
             "persons": [b.as_list() for b in persons],
         }
