@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import write_section  # noqa: E402
+from report import write_section
 
-from echallan.anpr import PlateReader  # noqa: E402
-from echallan.camera import load_camera  # noqa: E402
-from echallan.detection import YoloDetector  # noqa: E402
-from echallan.detection.helmet import YoloHelmetDetector  # noqa: E402
-from echallan.pipeline import Models, process_source  # noqa: E402
-from echallan.settings import Settings  # noqa: E402
-from echallan.sources import open_source  # noqa: E402
+from echallan.anpr import PlateReader
+from echallan.camera import load_camera
+from echallan.detection import YoloDetector
+from echallan.detection.helmet import YoloHelmetDetector
+from echallan.pipeline import Models, process_source
+from echallan.settings import Settings
+from echallan.sources import open_source
 
 CAMERA = """
 id = "BENCH-1080P"
@@ -113,8 +113,10 @@ def main() -> None:
     rows = [
         "| measure | value |",
         "|---|---|",
-        f"| clip | {clip.name}: {source.info.width}x{source.info.height}, {source.info.fps:g} fps, {duration:.1f} s |",
-        f"| frames analysed (stride {args.stride}) | {frames} ({frames / duration:.1f} per second of video) |",
+        f"| clip | {clip.name}: {source.info.width}x{source.info.height}, "
+        f"{source.info.fps:g} fps, {duration:.1f} s |",
+        f"| frames analysed (stride {args.stride}) | {frames} "
+        f"({frames / duration:.1f} per second of video) |",
         f"| wall time, median of {args.runs} | {wall:.2f} s (runs: {', '.join(f'{w:.2f}' for w in walls)}) |",
         f"| speed | **{duration / wall:.2f}x real time**, {frames / wall:.1f} analysed frames/s |",
         f"| events per run | {statistics.median(events):g} |",
@@ -126,7 +128,8 @@ def main() -> None:
     ]
     text = "\n".join(
         [
-            "Every rule enabled (red light and stop line from a controller log, wrong way, speed, no parking, "
+            "Every rule enabled (red light and stop line from a controller log, wrong way, speed, "
+            "no parking, "
             "triple riding, no helmet); plates read once per violating track from its 3 largest sightings; "
             "helmets read on motorcycles' best frames (`python bench/throughput.py`).",
             "",

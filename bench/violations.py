@@ -116,7 +116,8 @@ def main() -> None:
     )
     text = "\n".join(
         [
-            f"Generated clips: {len(args.kinds)} scenarios x {args.variants} variants, 1280x720 at {10:g} fps, "
+            f"Generated clips: {len(args.kinds)} scenarios x {args.variants} variants, "
+            "1280x720 at 10 fps, "
             "real car and rider photos from the shared datasets moved on known key frames "
             "(`python bench/violations.py`). Every scenario also holds lawful vehicles "
             "(green crossers, stoppers behind the line, right-way drivers, speeds under the limit, "

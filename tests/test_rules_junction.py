@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -129,7 +129,7 @@ def test_signal_log(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text("time,state\n2026-11-01T09:00:00+05:30,green\n2026-11-01T09:00:10+05:30,RED\n", "utf-8")
     rows = load_signal_log(log)
-    t0 = datetime(2026, 11, 1, 3, 29, 59, tzinfo=timezone.utc)
+    t0 = datetime(2026, 11, 1, 3, 29, 59, tzinfo=UTC)
     assert states_at(rows, [t0, t0 + timedelta(seconds=5), t0 + timedelta(seconds=12)]) == [
         SignalState.UNKNOWN,
         G,

@@ -12,12 +12,12 @@ TWO_WHEELERS = frozenset({"motorcycle", "bicycle"})
 def rides(person: Box, bike: Box) -> bool:
     """A person rides a bike when their box's centre is over the bike and they overlap it enough.
 
-    The person's horizontal centre lies within the middle 80 % of the bike's x-range, their box's bottom lies in the
+    The person's horizontal centre lies within the bike's x-range, their box's bottom lies in the
     bike's lower body, and at least a quarter of the person's box overlaps the bike's (widened) box.
     """
     cx = (person.x1 + person.x2) / 2
-    if not bike.x1 + 0.1 * bike.width <= cx <= bike.x2 - 0.1 * bike.width:
-        return False  # riders sit over the bike's middle; someone at its very end is standing by
+    if not bike.x1 <= cx <= bike.x2:
+        return False
     if not bike.y1 + 0.2 * bike.height <= person.y2 <= bike.y2 + 0.15 * bike.height:
         return False
     grown = Box(bike.x1, bike.y1 - bike.height, bike.x2, bike.y2)  # riders sit above the bike
