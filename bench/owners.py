@@ -15,6 +15,7 @@ import argparse
 import csv
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -114,7 +115,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the cluster, remove files
     results: dict[str, list[tuple[float, float]]] = {"postgresql": [], "sqlite": []}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="echallan-bench-") as tmp:
         csv_path = Path(tmp) / "owners.csv"
         started = time.perf_counter()
@@ -135,7 +138,8 @@ def main() -> None:
             db.unlink()
             results["sqlite"].append((insert_s, update_s))
             print(f"sqlite run {run + 1}: insert {insert_s:.1f} s, update {update_s:.1f} s")
-    body = report(args.rows, size_mb, args.runs, results)
+    load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    body = report(args.rows, size_mb, args.runs, results) + f"\n\n1-minute load average: {load}."
     print(body)
     if not args.no_write:
         write_section(args.out, "owners", body)

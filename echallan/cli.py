@@ -14,7 +14,8 @@ import typer
 
 from echallan.commands.common import cli_errors, err, out, settings
 from echallan.commands.notices import notices_app, print_notices
-from echallan.commands.records import challans_app, challans_issue, owners_app, owners_import
+from echallan.commands.payments import payments_app
+from echallan.commands.records import challans_app, challans_issue, match, owners_app, owners_import
 from echallan.commands.video import anpr, camera_app, process, verify
 from echallan.settings import Settings
 
@@ -27,10 +28,12 @@ app = typer.Typer(
 app.command()(process)
 app.command()(anpr)
 app.command()(verify)
+app.command()(match)
 app.add_typer(owners_app, name="owners")
 app.add_typer(challans_app, name="challans")
 app.add_typer(notices_app, name="notices")
 app.add_typer(camera_app, name="camera")
+app.add_typer(payments_app, name="payments")
 
 
 @app.callback()

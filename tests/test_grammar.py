@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, interpret, is_plate_like, normalise
@@ -196,3 +197,65 @@ def test_foreign_reads_fold_o_and_i_to_digits() -> None:
     assert interpret("OSG-719").text == "0SG719"
     assert interpret("HKO-E70").text == "HK0E70"
     assert interpret("20140428").country == ""  # all digits: a date or a phone number, not a plate
+
+
+# --------------------------------------------------------------------------- candidate joins (reader, pure)
+
+from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine  # noqa: E402
+from echallan.anpr.reader import PlateReader, find_candidates  # noqa: E402
+from echallan.types import Box, Layout  # noqa: E402
+
+
+def line(text: str, x1: float, y1: float, x2: float, y2: float, conf: float = 0.9) -> TextLine:
+    return TextLine(text, conf, Box(x1, y1, x2, y2))
+
+
+def joined(lines: list[TextLine]) -> set[str]:
+    return {"".join(ln.text for ln in c.lines) for c in find_candidates(lines)}
+
+
+def test_two_line_indian_plate_joins() -> None:
+    cands = find_candidates([line("KA05", 10, 10, 90, 40), line("HS4495", 0, 45, 100, 75)])
+    two = [c for c in cands if c.layout is Layout.TWO_LINE]
+    assert ["".join(ln.text for ln in c.lines) for c in two] == ["KA05HS4495"]
+
+
+def test_state_name_never_joins_a_us_plate() -> None:
+    # ARIZONA above the number, and a letters-only top line, are not a two-line plate's first line
+    assert "ARIZONA752ABC" not in joined([line("ARIZONA", 0, 0, 100, 25), line("752ABC", 5, 30, 95, 70)])
+    assert "CAL7ABC123" not in joined([line("CAL", 30, 0, 70, 25), line("7ABC123", 0, 30, 100, 70)])
+    # nor does a long letters-only word on the same row
+    assert "TOYOTA1234" not in joined([line("TOYOTA", 0, 0, 60, 20), line("1234", 65, 0, 105, 20)])
+    # short letter groups still join (split plates: MH + 12AB1234)
+    assert "MH12AB1234" in joined([line("MH", 0, 0, 20, 20), line("12AB1234", 25, 0, 105, 20)])
+
+
+class SplitBackend(OcrBackend):
+    """The detector splits one plate in two low-confidence pieces."""
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        return [line("MH12AB", 100, 100, 160, 120, 0.7), line("1284", 165, 100, 205, 120, 0.6)]
+
+
+class SplitRecogniser(SplitBackend, Recogniser):
+    def __init__(self) -> None:
+        self.crops: list[tuple[int, int]] = []
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.crops.append(crop.shape[:2])
+        return TextLine("MH 12 AB 1234", 0.97, Box(0, 0, crop.shape[1], crop.shape[0]))
+
+
+def test_second_look_recognises_the_whole_region() -> None:
+    backend = SplitRecogniser()
+    reads = PlateReader(backend, min_side=0).read(np.zeros((300, 400, 3), np.uint8))
+    assert reads[0].text == "MH12AB1234" and reads[0].valid
+    assert len(backend.crops) == 1  # one recognition, no second detection
+    h, w = backend.crops[0]
+    assert 20 <= h <= 30 and 105 <= w <= 125  # the joined row plus a margin
+    assert reads[0].box is not None and reads[0].box.x1 < 100 and reads[0].box.x2 > 205
+
+
+def test_reader_without_recogniser_still_reads() -> None:
+    reads = PlateReader(SplitBackend(), min_side=0).read(np.zeros((300, 400, 3), np.uint8))
+    assert reads[0].text == "MH12AB1284"

@@ -180,3 +180,35 @@ def test_processes_issue_1000_gapless_challans_and_a_killed_one_leaves_nothing_h
     assert numbers == [f"KA-BLR-2025-{i:06d}" for i in range(1, 1001)]
     assert last == 1000 and len(audits) == 1000 and {count for _, count in audits} == {3}
     assert {c["status"] for c in list_challans(engine)} == {"issued"}
+
+
+def test_upgrade_from_0001_keeps_challans_and_fills_their_registration(db_url: str, tmp_path: Path) -> None:
+    from echallan.records import create_db_engine, upgrade
+
+    engine = create_db_engine(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:  # a challan issued by the 0001 code, with its audit row
+        conn.exec_driver_sql(
+            "INSERT INTO owners (id, registration, name, address, pin, created_at, updated_at) "
+            "VALUES (1, 'KA01AB1234', 'A', 'B', '560001', '2025-01-01', '2025-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO events (id, key, camera_id, location, source, source_sha256, offence, track_id, "
+            "vehicle_class, frame_index, time_s, occurred_at, confidence, rule_inputs, review_status, "
+            "created_at) VALUES (1, 'k', 'c', 'l', 's', 'h', 'red_light', 1, 'car', 1, 1.0, "
+            "'2025-01-01T10:00:00+05:30', 0.9, '{}', 'auto', '2025-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO challans (id, number, event_id, owner_id, offence, section, amount_inr, status, "
+            "issued_on, due_on) VALUES (1, 'KA-BLR-2025-000001', 1, 1, 'red_light', '184', 5000, 'issued', "
+            "'2025-01-02', '2025-03-03')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO audit_log (challan_id, actor, at, to_status) "
+            "VALUES (1, 'system', '2025-01-02', 'issued')"
+        )
+    upgrade(engine)
+    challan = show_challan(engine, "KA-BLR-2025-000001")
+    assert challan["plate"] == "KA01AB1234" and len(challan["audit"]) == 1
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(challans.c.registration)) == "KA01AB1234"

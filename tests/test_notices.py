@@ -13,7 +13,10 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+import qrcode
 from pypdf import PdfReader
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import MODE_8BIT_BYTE, QRData
 
 import echallan.notices.pdf as pdf
 from echallan.errors import InputError
@@ -21,6 +24,7 @@ from echallan.notices import NoticeConfig, render_notices
 from echallan.notices.config import QrConfig, qr_payload
 from echallan.notices.fonts import fonts, pick_fonts
 from echallan.notices.photo import evidence_photo
+from echallan.notices.qr import qr_matrix
 from echallan.notices.render import write_manifest
 from echallan.notices.text import STRINGS, format_amount, format_date, format_datetime
 from echallan.types import NoticeData
@@ -141,6 +145,33 @@ def test_qr_decodes_to_number_verify_url_and_upi_link(tmp_path: Path) -> None:
     assert text == qr_payload(cfg.qr, n.challan_number, n.amount_inr)
     assert f"CHALLAN:{n.challan_number}" in text and "https://verify.example.in/c/KA-BLR-2025-000121" in text
     assert "upi://pay?pa=blr.traffic@sbi&pn=BTP&am=5000.00&cu=INR" in text
+
+
+@pytest.mark.parametrize("length", [1, 20, 120, 235, 400, 900, 2000])
+def test_qr_modules_are_what_the_qrcode_package_draws(length: int) -> None:
+    payload = ("CHALLAN:KA-BLR-2025-000121\nPAY:upi://pay?pa=ksp@sbi&am=5000.00 ₹" * 40)[:length]
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
+    code.add_data(QRData(payload.encode(), mode=MODE_8BIT_BYTE))
+    code.make(fit=True)  # versions 1 to 30 here: one and several blocks, 8- and 16-bit lengths
+    assert np.array_equal(qr_matrix(payload), np.array(code.get_matrix(), dtype=bool))
+
+
+def test_parts_are_merged_in_order_after_the_summary(tmp_path: Path) -> None:
+    notices = [_notice(tmp_path, i) for i in range(1, 6)]
+    out = tmp_path / "n.pdf"
+    report = render_notices(notices, out, NoticeConfig(chunk_notices=2), jobs=1)  # three part files
+    reader = PdfReader(str(out), strict=True)
+    assert len(reader.pages) == report.pages == 2 + 2 * 5
+    pages = _pages(out)
+    assert "Notices printed: 5" in pages[0] and "intentionally blank" in pages[1]
+    for k, n in enumerate(notices):
+        assert n.challan_number in pages[FRONT + 2 * k] and n.owner_name in pages[FRONT + 2 * k]
+        assert f"{n.challan_number} · page 2 of 2" in pages[FRONT + 2 * k + 1]
+    front: Any = reader.pages[FRONT]
+    images = [x.get_object() for x in front["/Resources"]["/XObject"].values()]
+    filters = [str(x["/Filter"]) for x in images if x["/Subtype"] == "/Image"]
+    assert len(filters) == 2 and all("DCTDecode" in f for f in filters)  # JPEGs embedded as encoded
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("notices-")] == []
 
 
 def test_hindi_is_shaped_in_the_pdf(tmp_path: Path) -> None:

@@ -30,6 +30,9 @@ JUNK_FACTOR = 0.3  # plate-like but fits no format
 CORRECTION_FACTOR = 0.92  # per confusable corrected by the grammar
 NOISE = ("IND", "INDIA")
 ROW_MARGIN_X, ROW_MARGIN_Y = 0.3, 0.15  # second-look crop margin around a row, in row heights
+# Images smaller than this (longest side) are upscaled before text detection: small vehicle crops and
+# plate crops carry text too small for the detector at their own size.
+MIN_SIDE = 640
 MAX_LETTER_WORD = 5  # letters-only words this long never join other text into a plate
 
 
@@ -168,6 +171,10 @@ def _iou(a: Box, b: Box) -> float:
     return inter / (a.area + b.area - inter) if inter > 0 else 0.0
 
 
+def _scaled(box: Box, f: float) -> Box:
+    return Box(box.x1 * f, box.y1 * f, box.x2 * f, box.y2 * f)
+
+
 def _expand(box: Box, mx: float, my: float, w_img: int, h_img: int) -> tuple[int, int, int, int]:
     b = Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my).clipped(w_img, h_img)
     return int(b.x1), int(b.y1), int(np.ceil(b.x2)), int(np.ceil(b.y2))
@@ -201,6 +208,7 @@ class PlateReader:
         refine: int = 1,
         refine_height: int = 192,
         skip_refine_above: float = 0.95,
+        min_side: int = MIN_SIDE,
     ) -> None:
         if backend is None:
             from echallan.anpr.ocr import RapidOcrBackend
@@ -210,9 +218,10 @@ class PlateReader:
         self.refine = refine
         self.refine_height = refine_height
         self.skip_refine_above = skip_refine_above
+        self.min_side = min_side
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
-        lines = self.backend.predict(image)
+        lines = self._detect(image)
         first = rank(to_read(c) for c in find_candidates(lines))
         reads = list(first)
         if first and first[0].valid and first[0].confidence >= self.skip_refine_above:
@@ -230,6 +239,21 @@ class PlateReader:
             else:
                 reads.extend(self._redetect(image, r.box))
         return rank(reads)
+
+    def _detect(self, image: np.ndarray) -> list[TextLine]:
+        """``predict`` on the image upscaled to ``min_side`` if smaller; boxes in ``image`` coordinates."""
+        scale = self.min_side / max(image.shape[:2])
+        if scale <= 1.0:
+            return self.backend.predict(image)
+        big = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+        return [
+            replace(
+                ln,
+                box=_scaled(ln.box, 1 / scale),
+                polygon=tuple((x / scale, y / scale) for x, y in ln.polygon),
+            )
+            for ln in self.backend.predict(big)
+        ]
 
     def _recognise_rows(
         self, image: np.ndarray, rec: Recogniser, read: PlateRead, lines: Sequence[TextLine]
@@ -263,7 +287,5 @@ class PlateReader:
         for cand in find_candidates(self.backend.predict(crop)):
             read = to_read(cand)
             assert read.box is not None
-            b = read.box
-            mapped = Box(b.x1 / scale + x1, b.y1 / scale + y1, b.x2 / scale + x1, b.y2 / scale + y1)
-            out.append(replace(read, box=mapped))
+            out.append(replace(read, box=_scaled(read.box, 1 / scale).offset(x1, y1)))
         return out

@@ -33,6 +33,7 @@ def _report(report: ReconcileReport, as_json: bool) -> None:
             err.print(
                 f"[yellow]{m['kind']}[/yellow] line {m['line']} {m['challan']}: {m['reason']}",
                 highlight=False,
+                soft_wrap=True,
             )
     if mismatches:
         raise typer.Exit(1)

@@ -95,6 +95,7 @@ def owners_show(
     print_table("Challans", booked)
 
 
+@cli_errors
 def match(
     ctx: typer.Context,
     plate: Annotated[
@@ -137,9 +138,6 @@ def match(
         row["candidates"] = ", ".join(f"{c['registration']} ({c['cost']:.2f})" for c in row["candidates"])
         row["reasons"] = "; ".join(row["reasons"])
     print_table("Matches", rows)
-
-
-match = cli_errors(match)
 
 
 # --------------------------------------------------------------------------- challans

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
@@ -27,6 +25,7 @@ from echallan.notices.config import NoticeConfig, qr_payload
 from echallan.notices.fonts import FontSet
 from echallan.notices.pen import ALERT, GREY, PAGE_H_MM, PAGE_W_MM, PT_MM, Pen
 from echallan.notices.photo import Photo, evidence_photo, plate_photo
+from echallan.notices.qr import qr_matrix, qr_operators
 from echallan.notices.static import (
     ADDRESS_SIZES,
     COL_W_MM,
@@ -94,24 +93,51 @@ def _address(pen: Pen, n: NoticeData, cfg: NoticeConfig) -> None:
         y += leading
 
 
+class _Barcode(Code128):
+    """Code 128 with its bars written directly, in bar-width units under one scaling matrix: reportlab
+    formats four coordinates per bar through slow number formatting. Each bar stays a fill of its own
+    (renderers snap a lone rectangle to device pixels, which keeps thin bars crisp on screen).
+    Needs ``quiet=False``: bars then start at whole multiples of the bar width."""
+
+    def draw(self) -> None:
+        self._bars: list[str] = []
+        super().draw()  # calls rect() for each bar
+        self.canv.setFillColor(colors.black)
+        scale = f"q {self.barWidth:.5f} 0 0 {self.barHeight:.5f} 0 0 cm"
+        self.canv.addLiteral("\n".join([scale, *self._bars, "Q"]))
+
+    def rect(self, x: float, y: float, w: float, h: float) -> None:
+        self._bars.append(f"{round(x / self.barWidth)} 0 {round(w / self.barWidth)} 1 re f")
+
+
 def _reference(pen: Pen, n: NoticeData) -> None:
     x, y, w = REF_X_MM + 4, REF_Y_MM, REF_W_MM - 8
     size = 15.0
     while size > 9 and pen.width(n.challan_number, "bold", size) > w:
         size -= 1
     pen.text(x, y + 12, n.challan_number, "bold", size)
-    code = Code128(n.challan_number, barHeight=10 * mm, barWidth=0.33 * mm, humanReadable=False, quiet=False)
+    code = _Barcode(n.challan_number, barHeight=10 * mm, barWidth=0.33 * mm, humanReadable=False, quiet=False)
     if code.width > w * mm:
         bar = 0.33 * mm * w * mm / code.width
-        code = Code128(n.challan_number, barHeight=10 * mm, barWidth=bar, humanReadable=False, quiet=False)
+        code = _Barcode(n.challan_number, barHeight=10 * mm, barWidth=bar, humanReadable=False, quiet=False)
     code.drawOn(pen.c, x * mm, (PAGE_H_MM - y - 25) * mm)
     pen.text(x, y + 36.5, format_date(n.issued_on), size=10)
     pen.text(x + w / 2, y + 36.5, format_date(n.due_on), "bold", 10)
 
 
 def _details(pen: Pen, n: NoticeData, currency: str, hindi: bool) -> None:
-    def value(x: float, row: int, s: str, size: float = 9.5, role: str = "regular", lines: int = 1) -> None:
-        pen.wrap(x, ROWS_MM[row] + 1.2 + size * PT_MM, COL_W_MM, s, role, size, max_lines=lines)
+    def value(
+        x: float,
+        row: int,
+        s: str,
+        size: float = 9.5,
+        role: str = "regular",
+        lines: int = 1,
+        shared: bool = False,
+    ) -> None:
+        pen.wrap(
+            x, ROWS_MM[row] + 1.2 + size * PT_MM, COL_W_MM, s, role, size, max_lines=lines, shared=shared
+        )
 
     vehicle = [vehicle_class(n.vehicle_class), n.vehicle_model, n.vehicle_colour]
     value(LEFT_X_MM, 0, n.plate, 15, "bold")
@@ -119,7 +145,7 @@ def _details(pen: Pen, n: NoticeData, currency: str, hindi: bool) -> None:
     offence = (
         n.offence_label if not (hindi and n.offence_label_hi) else f"{n.offence_label_hi} / {n.offence_label}"
     )
-    value(LEFT_X_MM, 2, offence, 9.5, "bold", 2)
+    value(LEFT_X_MM, 2, offence, 9.5, "bold", 2, shared=True)  # a few offences, shaped once
     value(LEFT_X_MM, 3, t("section_value", section=n.section))
     value(RIGHT_X_MM, 0, format_amount(n.amount_inr, currency), 15, "bold")
     value(RIGHT_X_MM, 1, format_datetime(n.occurred_at))
@@ -153,36 +179,11 @@ def _evidence(pen: Pen, n: NoticeData, pics: Pictures) -> None:
     pen.text(MARGIN_MM + label_w, HASH_Y_MM, n.evidence_sha256, "mono", 6.5)
 
 
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR code's modules (with a 2-module quiet zone), error correction M.
-
-    The mask is fixed (pattern 0, always valid) instead of searched: the search costs ~10x more.
-    """
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
-    code.add_data(payload)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
-
-
 def _qr(pen: Pen, n: NoticeData, cfg: NoticeConfig) -> None:
-    """The QR code as one filled path, a rectangle per run of dark modules."""
     x, y, size = QR
     matrix = qr_matrix(qr_payload(cfg.qr, n.challan_number, n.amount_inr))
-    module = size / len(matrix) * mm
-    left, top = x * mm, (PAGE_H_MM - y) * mm
-    path = pen.c.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            path.rect(left + start * module, top - (r + 1) * module, (c - start) * module, module)
     pen.c.setFillColor(colors.black)
-    pen.c.drawPath(path, stroke=0, fill=1)
+    pen.c.addLiteral(qr_operators(matrix, x * mm, (PAGE_H_MM - y) * mm, size * mm))
 
 
 def draw_notice(canvas: Canvas, n: NoticeData, cfg: NoticeConfig, fontset: FontSet, pics: Pictures) -> None:
@@ -198,7 +199,7 @@ def draw_notice(canvas: Canvas, n: NoticeData, cfg: NoticeConfig, fontset: FontS
     after = t("after_due", due=due)
     if fontset.hindi:
         after = t("after_due", "hi", due=due) + "\n" + after
-    pen.wrap(MARGIN_MM, 262.0, 140.0, after, "bold", 8, color=ALERT)
+    pen.wrap(MARGIN_MM, 262.0, 140.0, after, "bold", 8, color=ALERT, shared=True)  # one due date a batch
     ref = t("footer_ref", number=n.challan_number, page="{page}")
     pen.text(PAGE_W_MM - MARGIN_MM, PAGE_H_MM - 8.5, ref.format(page=1), size=7, align="right", color=GREY)
     canvas.showPage()

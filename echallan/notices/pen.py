@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
+from collections.abc import Callable, Hashable
+from itertools import accumulate
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -44,6 +47,38 @@ def _style(font: str, size: float, leading: float, color: colors.Color) -> Parag
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _flowed(s: str, font: str, size: float, leading: float, width: float, color: colors.Color) -> Paragraph:
+    """A one-style paragraph, shaped by HarfBuzz and wrapped to ``width`` points.
+
+    Shaping and line breaking are the costly part of drawing Devanagari, and the same strings recur on
+    every notice of a batch (offence names, the due-date warning), so each is flowed once per process
+    and the wrapped paragraph drawn again: drawing does not change it.
+    """
+    para = Paragraph(escape(s), _style(font, size, leading, color))
+    para.wrap(width, 10_000)
+    return para
+
+
+_forms: weakref.WeakKeyDictionary[Canvas, dict[Hashable, str]] = weakref.WeakKeyDictionary()
+
+
+def form(canvas: Canvas, key: Hashable, draw: Callable[[], None]) -> str:
+    """The name of the canvas's form XObject for ``key``, drawn by ``draw`` the first time it is asked for.
+
+    A form is stored once in the PDF and placed on any number of pages, so what recurs on every
+    notice is drawn (and shaped, and written) once per part file instead of once per page.
+    """
+    names = _forms.setdefault(canvas, {})
+    name = names.get(key)
+    if name is None:
+        name = names[key] = key if isinstance(key, str) else f"t{len(names)}"
+        canvas.beginForm(name)
+        draw()
+        canvas.endForm()
+    return name
+
+
 class Pen:
     """Draws on a canvas in top-left millimetres, with fonts named by role."""
 
@@ -54,8 +89,7 @@ class Pen:
     def width(self, s: str, role: str = "regular", size: float = 10.0) -> float:
         """Width of one line in mm (shaped when it needs shaping)."""
         if needs_shaping(s):
-            para = self._para(s, role, size, size * LEADING)
-            para.wrap(10_000, 10_000)
+            para = self._para(s, role, size, size * LEADING, 10_000)
             return max(para.getActualLineWidths0() or [0.0]) / mm
         return self.c.stringWidth(s, self.f.name(role), size) / mm
 
@@ -94,39 +128,54 @@ class Pen:
         leading: float | None = None,
         max_lines: int | None = None,
         color: colors.Color = colors.black,
+        shared: bool = False,
     ) -> float:
-        """Draw ``s`` wrapped to ``width`` mm with its first baseline at ``y``; return the next baseline."""
+        """Draw ``s`` wrapped to ``width`` mm with its first baseline at ``y``; return the next baseline.
+
+        ``shared``: the same text at the same place recurs on many pages of the PDF (an offence name,
+        the due-date warning), so it is drawn once as a form XObject and that form placed each time.
+        """
         step = leading if leading is not None else size * PT_MM * LEADING
+        draw: Callable[[], None]
         if needs_shaping(s):
-            count = 0
-            for paragraph in s.split("\n"):
-                para = self._para(paragraph, role, size, step / PT_MM, color)
-                _, height = para.wrap(width * mm, 10_000)
-                para.drawOn(self.c, x * mm, (PAGE_H_MM - y - step * count) * mm - height + size)
-                count += len(para.blPara.lines) or 1
-            return y + step * count
-        lines = self.split(s, role, size, width, keep_blank=True)
-        if max_lines is not None and len(lines) > max_lines:
-            lines = lines[:max_lines]
-            ellipsis = "…" if self.f.rupee else "..."  # the built-in fonts have no U+2026 glyph
-            lines[-1] = lines[-1].rstrip(" .,") + ellipsis
-        for line in lines:
-            self.text(x, y, line, role, size, color=color)
-            y += step
-        return y
+            paras = [self._para(p, role, size, step / PT_MM, width * mm, color) for p in s.split("\n")]
+            firsts = list(accumulate((len(p.blPara.lines) or 1 for p in paras), initial=0))
+
+            def draw() -> None:
+                for para, first in zip(paras, firsts, strict=False):
+                    para.drawOn(self.c, x * mm, (PAGE_H_MM - y - step * first) * mm - para.height + size)
+
+            count = firsts[-1]
+        else:
+            lines = self.split(s, role, size, width, keep_blank=True)
+            if max_lines is not None and len(lines) > max_lines:
+                lines = lines[:max_lines]
+                ellipsis = "…" if self.f.rupee else "..."  # the built-in fonts have no U+2026 glyph
+                lines[-1] = lines[-1].rstrip(" .,") + ellipsis
+
+            def draw() -> None:
+                for i, line in enumerate(lines):
+                    self.text(x, y + step * i, line, role, size, color=color)
+
+            count = len(lines)
+        if shared:
+            key = ("wrap", x, y, width, s, self.f.name(role), size, step, max_lines, color)
+            self.c.doForm(form(self.c, key, draw))
+        else:
+            draw()
+        return y + step * count
 
     def lines(self, s: str, role: str, size: float, width: float) -> int:
         """How many lines ``wrap`` would need for ``s``."""
         if needs_shaping(s):
-            para = self._para(s, role, size, size * LEADING)
-            para.wrap(width * mm, 10_000)
-            return len(para.blPara.lines)
+            return len(self._para(s, role, size, size * LEADING, width * mm).blPara.lines)
         return len(self.split(s, role, size, width, keep_blank=True))
 
     def _para(
-        self, s: str, role: str, size: float, leading: float, color: colors.Color = colors.black
+        self, s: str, role: str, size: float, leading: float, width: float, color: colors.Color = colors.black
     ) -> Paragraph:
-        return Paragraph(escape(s), _style(self.f.name(role), size, leading, color))
+        """``s`` shaped and broken into lines ``width`` points wide (kept: see ``_flowed``)."""
+        return _flowed(s, self.f.name(role), size, leading, width, color)
 
     def rule(
         self, x1: float, y: float, x2: float, width: float = 0.5, color: colors.Color = colors.black

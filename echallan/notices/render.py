@@ -1,7 +1,8 @@
 """Print a batch: notices checked and drawn in worker processes, a part file per chunk, merged in order.
 
 Memory stays flat whatever the batch size: a worker holds one chunk's pages (``chunk_notices``), the
-merge holds one part at a time, and the parent only holds the notices' data and the results.
+parent copies each finished part into the output (one part in memory at a time) while the workers
+draw the next ones, and otherwise only holds the notices' data and the results.
 A notice that cannot be printed (no address, a name too long for the envelope window, a missing or
 altered evidence file) is skipped with its reason, listed on the summary page, and the batch goes on.
 """
@@ -19,13 +20,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import cv2
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from echallan.errors import InputError
 from echallan.notices.config import NoticeConfig
 from echallan.notices.fonts import fonts
-from echallan.notices.merge import merge_pdfs
+from echallan.notices.merge import StreamingMerge
 from echallan.notices.pdf import address_lines, draw_notice, pictures
 from echallan.notices.pen import Pen
 from echallan.notices.summary import draw_summary
@@ -96,6 +98,11 @@ def _batches(notices: Iterable[NoticeData], size: int) -> Iterator[list[NoticeDa
         yield batch
 
 
+def _one_thread() -> None:
+    """Worker set-up: the workers already use every core, so OpenCV's own threads would only contend."""
+    cv2.setNumThreads(1)
+
+
 def _render_parts(
     notices: Iterable[NoticeData], folder: Path, cfg: NoticeConfig, jobs: int
 ) -> Iterator[tuple[Path, list[str], list[Skip]]]:
@@ -107,7 +114,7 @@ def _render_parts(
             yield part, *_chunk(batch, part, cfg)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_one_thread) as pool:
         pending: list[tuple[Path, Future[tuple[list[str], list[Skip]]]]] = []
         for i, batch in batches:
             part = folder / f"part{i:05d}.pdf"
@@ -137,18 +144,22 @@ def render_notices(
     report = BatchReport()
     tmp = out.with_name(out.name + ".part")
     try:
-        with tempfile.TemporaryDirectory(prefix="notices-", dir=out.parent) as folder:
-            parts: list[Path] = []
+        with tempfile.TemporaryDirectory(prefix="notices-", dir=out.parent) as folder, open(tmp, "wb") as fh:
+            merge = StreamingMerge(fh)
             for part, printed, skipped in _render_parts(notices, Path(folder), cfg, jobs or cfg.jobs):
                 report.printed += printed
                 report.skipped += skipped
-                if printed:
-                    parts.append(part)
+                if printed:  # copied while the workers draw the next parts, then deleted
+                    merge.add(part)
+                    part.unlink()
             if not report.printed and not report.skipped:
+                fh.close()
+                tmp.unlink()
                 return report
             summary = Path(folder) / "summary.pdf"
             draw_summary(summary, report.count, report.skipped, cfg)
-            report.pages = merge_pdfs([summary, *parts], tmp)
+            merge.add(summary, front=True)
+            report.pages = merge.finish()
         os.replace(tmp, out)
     except OSError as err:
         tmp.unlink(missing_ok=True)

@@ -5,14 +5,12 @@ headings, labels and instructions, and the whole back page. Values are drawn ove
 from __future__ import annotations
 
 import logging
-import weakref
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 
 from echallan.notices.config import NoticeConfig
-from echallan.notices.pen import ALERT, GREY, LIGHT, PAGE_H_MM, PAGE_W_MM, Pen
+from echallan.notices.pen import ALERT, GREY, LIGHT, PAGE_H_MM, PAGE_W_MM, Pen, form
 from echallan.notices.text import bi, t
 
 log = logging.getLogger(__name__)
@@ -31,18 +29,6 @@ PHOTO = (MARGIN_MM, 151.5, 115.0, 115.0 * 9 / 16)  # x, y, w, h
 CROP = (137.0, 156.5, 58.0, 24.0)
 HASH_Y_MM = 221.0
 QR = (163.0, 226.0, 32.0)  # x, y, size
-
-_made: weakref.WeakKeyDictionary[Canvas, set[str]] = weakref.WeakKeyDictionary()
-
-
-def _form(pen: Pen, name: str) -> bool:
-    """True when the form still has to be drawn (and ``beginForm`` was called)."""
-    done = _made.setdefault(pen.c, set())
-    if name in done:
-        return False
-    done.add(name)
-    pen.c.beginForm(name)
-    return True
 
 
 def place_image(
@@ -137,14 +123,14 @@ def _labels(pen: Pen, cfg: NoticeConfig) -> None:
 
 def front_static(pen: Pen, cfg: NoticeConfig) -> str:
     """The front page's shared layer; returns the form's name."""
-    name = "front"
-    if _form(pen, name):
+
+    def draw() -> None:
         _header(pen, cfg)
         _marks(pen, cfg)
         _labels(pen, cfg)
         _footer(pen)
-        pen.c.endForm()
-    return name
+
+    return form(pen.c, "front", draw)
 
 
 def _footer(pen: Pen) -> None:
@@ -156,9 +142,10 @@ def _footer(pen: Pen) -> None:
 
 def back_page(pen: Pen, cfg: NoticeConfig) -> str:
     """The back page: how to pay, contest and verify, in Hindi then English. Returns the form's name."""
-    name = "back"
-    if not _form(pen, name):
-        return name
+    return form(pen.c, "back", lambda: _back(pen, cfg))
+
+
+def _back(pen: Pen, cfg: NoticeConfig) -> None:
     hindi, a = pen.f.hindi, cfg.authority
     values = {"portal": a.portal, "verify": cfg.qr.verify_url.replace("{number}", "<challan no.>")}
     pen.text(PAGE_W_MM / 2, 22, bi("back_title", hindi, sep="\n").split("\n")[0], "bold", 13, "center")
@@ -175,5 +162,3 @@ def back_page(pen: Pen, cfg: NoticeConfig) -> str:
     pen.rule(MARGIN_MM, y, PAGE_W_MM - MARGIN_MM, 0.4, LIGHT)
     pen.text(MARGIN_MM, y + 6, f"{a.unit} · {t('authority_sub', district=a.district, state=a.state)}", size=8)
     _footer(pen)
-    pen.c.endForm()
-    return name

@@ -9,11 +9,12 @@ either lands whole or not at all. Owners' personal data never goes to logs.
 from __future__ import annotations
 
 import csv
+import io
 import logging
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 __all__ = ["ImportReport", "Reject", "import_owners", "list_owners", "normalise_registration", "show_owner"]
 
 _STAGING = "owners_staging"
-_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def import_owners(
     source = open_owners_csv(Path(csv_path), load_mapping(mapping))
     rejected: list[Reject] = []
     first_row: dict[str, int] = {}
-    with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as staged:
-        writer = csv.writer(staged)
-        fields = source.fields
+    fields = source.fields
+
+    def good_rows() -> Iterator[list[str | None]]:
         for row_number, cells in source.rows:
             values, reason = check_row(source, cells)
             if values is not None:
@@ -70,18 +70,19 @@ def import_owners(
             if values is None:
                 rejected.append(Reject(row_number, reason, tuple(cells)))
                 continue
-            writer.writerow([values.get(f) for f in fields])
-        staged.seek(0)
-        inserted, updated = _load(engine, fields, staged, len(first_row)) if first_row else (0, 0)
+            yield [values.get(f) for f in fields]
+
+    updated = _load(engine, fields, good_rows())
+    inserted = len(first_row) - updated
     if rejects is not None:
         write_rejects(rejects, source.header, rejected)
     log.info("owners import: %d inserted, %d updated, %d rejected", inserted, updated, len(rejected))
     return ImportReport(inserted=inserted, updated=updated, rejected=tuple(rejected))
 
 
-def _load(engine: Engine, fields: list[str], staged: IO[str], count: int) -> tuple[int, int]:
+def _load(engine: Engine, fields: list[str], rows: Iterator[list[str | None]]) -> int:
+    """Stage ``rows`` (validated as they are read) and merge them; returns how many were updates."""
     kinds = ", ".join(f"{f} {'date' if f in DATE_FIELDS else 'text'}" for f in fields)
-    names = ", ".join(fields)
     with engine.begin() as conn:
         pg = conn.dialect.name == "postgresql"
         if not pg:
@@ -90,9 +91,17 @@ def _load(engine: Engine, fields: list[str], staged: IO[str], count: int) -> tup
         cursor = conn.connection.cursor()
         try:
             if pg:
-                cursor.copy_expert(f"COPY {_STAGING} ({names}) FROM STDIN WITH (FORMAT csv)", staged)
+                copy = f"COPY {_STAGING} ({', '.join(fields)}) FROM STDIN WITH (FORMAT csv)"
+                stream = _CsvStream(rows)
+                try:
+                    cursor.copy_expert(copy, stream)
+                except Exception:
+                    if stream.error is not None:  # raised while reading the CSV: report that, not COPY's
+                        raise stream.error from None
+                    raise
             else:
-                _sqlite_stage(cursor, fields, staged)
+                placeholders = ", ".join("?" * len(fields))
+                cursor.executemany(f"INSERT INTO {_STAGING} VALUES ({placeholders})", rows)  # type: ignore[arg-type]
         finally:
             cursor.close()
         updated = conn.scalar(
@@ -101,18 +110,37 @@ def _load(engine: Engine, fields: list[str], staged: IO[str], count: int) -> tup
         _merge(conn, fields)
         if not pg:
             conn.exec_driver_sql(f"DROP TABLE temp.{_STAGING}")
-    return count - int(updated or 0), int(updated or 0)
+    return int(updated or 0)
 
 
-def _sqlite_stage(cursor: Any, fields: list[str], staged: IO[str]) -> None:
-    sql = f"INSERT INTO {_STAGING} VALUES ({', '.join('?' * len(fields))})"
-    batch: list[list[str | None]] = []
-    for row in csv.reader(staged):
-        batch.append([cell or None for cell in row])
-        if len(batch) >= _BATCH:
-            cursor.executemany(sql, batch)
-            batch.clear()
-    cursor.executemany(sql, batch)
+class _CsvStream:
+    """A read-only file over CSV lines made from ``rows`` on demand, for ``copy_expert``.
+
+    PostgreSQL parses each chunk while Python checks the next rows: the two overlap on two cores.
+    """
+
+    def __init__(self, rows: Iterator[list[str | None]]) -> None:
+        self._rows = rows
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self.error: Exception | None = None
+
+    def read(self, size: int = -1) -> str:
+        size = size if size and size > 0 else 1 << 16
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        try:
+            for row in self._rows:
+                self._writer.writerow(row)
+                if self._buffer.tell() >= size:
+                    break
+        except Exception as err:
+            self.error = err
+            raise
+        return self._buffer.getvalue()
+
+    def readline(self, size: int = -1) -> str:
+        return self.read(size)
 
 
 def _merge(conn: Connection, fields: list[str]) -> None:

@@ -169,10 +169,12 @@ def check_row(source: OwnersCsv, fields: list[str]) -> tuple[dict[str, Any] | No
                 return None, f"{name} is not valid UTF-8 text; save the file as 'CSV UTF-8'"
     values: dict[str, Any] = {}
     for name, indexes in source.columns.items():
-        if name == "address":
-            value = "\n".join(line for i in indexes for line in _lines(fields[i]))
+        if len(indexes) == 1 and name != "address":
+            value = fields[indexes[0]]
+            if value:
+                value = " ".join(value.split())
         else:
-            value = " ".join(fields[indexes[0]].split())
+            value = "\n".join(line for i in indexes for line in _lines(fields[i]))
         values[name] = value or None
     for name in REQUIRED:
         if not values[name]:
@@ -189,12 +191,26 @@ def check_row(source: OwnersCsv, fields: list[str]) -> tuple[dict[str, Any] | No
             return None, "mobile must be a 10-digit Indian mobile number"
         values["mobile"] = mobile
     for name in DATE_FIELDS:
-        if values.get(name):
-            parsed = parse_date(values[name])
-            if parsed is None:
+        text = values.get(name)
+        if text:
+            iso = _iso_date(text)
+            if iso is None:
                 return None, f"{name} is not a date (DD-MM-YYYY or YYYY-MM-DD)"
-            values[name] = parsed.isoformat()
+            values[name] = iso
     return values, ""
+
+
+def _iso_date(text: str) -> str | None:
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:  # the common case, without building a date twice
+        day, month, year = numeric.groups()
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+        return f"{year}-{month:0>2}-{day:0>2}"
+    parsed = parse_date(text)
+    return parsed.isoformat() if parsed else None
 
 
 def parse_date(text: str) -> date | None:
