@@ -1,13 +1,16 @@
 """Notice printing throughput and memory: N synthetic notices through ``render_notices``.
 
 Usage: ``python bench/notices.py [N] [--jobs 2]``. Writes its table into docs/BENCHMARKS.md
-(section "notices"). Peak RSS is of this process and of its worker processes (getrusage).
+(section "notices"). Peak RSS is of this process and of its worker processes (getrusage). The CPU
+time of all processes per notice is reported too: on shared cores the wall-clock rate depends on
+the other load (the 1-minute load average is shown), while CPU time per notice does not.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import resource
 import sys
 import tempfile
@@ -75,6 +78,12 @@ def notices(count: int, frames: list[tuple[str, str, str]]) -> list[NoticeData]:
     return result
 
 
+def _cpu_seconds() -> float:
+    """User + system time of this process and of its finished (waited-for) children."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("count", nargs="?", type=int, default=10_000)
@@ -86,15 +95,19 @@ def main() -> None:
         folder = Path(tmp)
         batch = notices(args.count, _frames(folder))
         out = folder / "notices.pdf"
+        load_start, cpu_start = os.getloadavg()[0], _cpu_seconds()
         start = time.perf_counter()
         report = render_notices(batch, out, NoticeConfig(chunk_notices=args.chunk), jobs=args.jobs)
         seconds = time.perf_counter() - start
+        cpu_ms = (_cpu_seconds() - cpu_start) / args.count * 1000
+        load_end = os.getloadavg()[0]
         size_mb = out.stat().st_size / 1e6
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     row = (
         f"| {args.count} | {args.jobs} | {args.chunk} | {report.pages} | {seconds:.0f} | "
-        f"{args.count / seconds:.1f} | {rss_self:.0f} | {rss_workers:.0f} | {size_mb:.0f} |"
+        f"{args.count / seconds:.1f} | {cpu_ms:.1f} | {load_start:.1f} / {load_end:.1f} | {os.cpu_count()} | "
+        f"{rss_self:.0f} | {rss_workers:.0f} | {size_mb:.0f} |"
     )
     print(row)
     if args.no_write:
@@ -103,10 +116,13 @@ def main() -> None:
         "Notice printing (`render_notices`): synthetic notices, 1280x720 PNG evidence (hash-checked, "
         "privacy-blurred, boxed, re-encoded at 200 dpi), bilingual text shaped by HarfBuzz, QR + Code128; "
         "part files of `chunk` notices merged by the streaming merger. Peak RSS from getrusage: the parent "
-        "(merge) and the largest worker. Reproduce: `python bench/notices.py 10000 --jobs 2`.\n\n"
-        "| notices | jobs | chunk | pages | seconds | notices/s | peak RSS parent MB "
-        "| peak RSS worker MB | PDF MB |\n"
-        "|---|---|---|---|---|---|---|---|---|\n" + row
+        "(merge) and the largest worker. CPU ms/notice: user + system time of all processes over the "
+        "notices; with `jobs` cores to itself the rate approaches jobs x 1000 / that. The cores may be "
+        "shared: load is the 1-minute load average at the start and end of the run. "
+        "Reproduce: `python bench/notices.py 10000 --jobs 2`.\n\n"
+        "| notices | jobs | chunk | pages | seconds | notices/s | CPU ms/notice | load | cores "
+        "| peak RSS parent MB | peak RSS worker MB | PDF MB |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n" + row
     )
     write_section(Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md", "notices", body)
 
