@@ -36,6 +36,18 @@ from echallan.types import Box, PlateRead
 SETS = ("openalpr_us", "openalpr_us_platecrops", "india_plates_dev")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98)
 CROP_WIDTH, CROP_HEIGHT = 4.0, 3.0  # vehicle crop size in plate widths
+NOTES = """Design measurements (2026-11-22, shared 2-core machine under load, same-run comparisons):
+
+* Per vehicle crop, old reader (rapidocr default: detector input scaled up to a 736 px SHORT side, angle
+  classifier, second look = detect again) vs now, interleaved on the same 30 crops (openalpr_us +
+  india_plates_dev, 15 each): median 2027 -> 388 ms, exact 24 -> 25 of 30.
+* Detector input: longest side capped at 960 (`DET_MAX_SIDE`); 1280 read no more whole photos (18 vs 19 of
+  30 openalpr_us) and cost 1.2x. Small images are detected upscaled to 640 px only when the native pass is
+  not sure: upscaling first read plate crops worse (openalpr_us_platecrops 60 of 60: native 42, 480 px 39,
+  640 px 36) and vehicle crops no better than native-then-upscale (india crops 36 / 37 / 38 of 40 for
+  native / always 640 / adaptive).
+* Recogniser input padded to >= 160 px wide instead of 320: 40 vs 69 ms per plate line, 33 vs 32 of 50 exact.
+* Second look = recognise the candidate's rows on their own crops (`Recogniser`), no second detection."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,8 @@ def main() -> None:
         + "`.",
         "",
         *table(summaries),
+        "",
+        NOTES,
     ]
     if indian:
         body += [

@@ -16,6 +16,7 @@ from echallan.commands.common import cli_errors, err, out, settings
 from echallan.commands.notices import notices_app, print_notices
 from echallan.commands.payments import payments_app
 from echallan.commands.records import challans_app, challans_issue, match, owners_app, owners_import
+from echallan.commands.review import review_app, users_app
 from echallan.commands.video import anpr, camera_app, process, verify
 from echallan.settings import Settings
 
@@ -34,6 +35,8 @@ app.add_typer(challans_app, name="challans")
 app.add_typer(notices_app, name="notices")
 app.add_typer(camera_app, name="camera")
 app.add_typer(payments_app, name="payments")
+app.add_typer(review_app, name="review")
+app.add_typer(users_app, name="users")
 
 
 @app.callback()

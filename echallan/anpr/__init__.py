@@ -5,7 +5,7 @@
 """
 
 from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, PlateText, interpret, normalise
-from echallan.anpr.ocr import EasyOcrBackend, OcrBackend, RapidOcrBackend, TextLine
+from echallan.anpr.ocr import EasyOcrBackend, OcrBackend, RapidOcrBackend, Recogniser, TextLine
 from echallan.anpr.reader import AUTO_ACCEPT_THRESHOLD, PlateReader
 from echallan.anpr.voting import vote
 
@@ -18,6 +18,7 @@ __all__ = [
     "PlateReader",
     "PlateText",
     "RapidOcrBackend",
+    "Recogniser",
     "TextLine",
     "interpret",
     "normalise",

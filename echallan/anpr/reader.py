@@ -2,9 +2,10 @@
 
 Works on a whole photo or on a vehicle crop. Candidates are single text lines, lines split by the
 detector on one row (``KA03`` + ``1351``) and two stacked lines of similar x-range (two-line plates,
-top then bottom). Unless the first read is valid and confident, the best candidate region is
-cropped with a margin, upscaled and read a second time, which fixes many small, blurred or split
-plates (on india_plates_dev it turned 7 of 14 first-pass misses into exact reads).
+top then bottom). Letters-only words of 5+ characters (ARIZONA, TOYOTA) never join, and a two-line
+plate's top line needs a digit. Unless the first read is valid and confident, the best candidate's
+rows are recognised again on their own crops (no second detection), and a small image is detected
+again upscaled; see ``PlateReader``.
 """
 
 from __future__ import annotations
@@ -19,19 +20,24 @@ from echallan.anpr.grammar import interpret, is_plate_like, normalise
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
 from echallan.types import Box, Layout, PlateRead
 
-# Chosen on india_plates_dev (135 sure rows, top read; sweep in docs/BENCHMARKS.md): precision of valid
-# Indian reads is flat at ~97.6-98.3 % from 0.5 to 0.98 (the few confident misses are dealer/vanity
-# plates no threshold removes), while coverage falls from 97 % to 53 %. 0.90 keeps coverage above
-# 90 % (91.9 %) at 97.6 % precision; below it only corrected or lower-OCR-confidence reads remain.
-AUTO_ACCEPT_THRESHOLD = 0.90
+# Rule: the lowest threshold whose auto-accepted reads are >= 99.5 % exact on india_plates_dev (sure rows,
+# whole images AND vehicle crops, top read; sweep in docs/BENCHMARKS.md, `python bench/anpr.py`). On the
+# --limit 60 subset (2026-11-22, 120 reads): 0.90 accepts 89.2 % at 98.1 % exact, 0.92 accepts 82.5 % at
+# 100 % (0 wrong of 99), 0.96 only 67.5 %. The wrong confident reads left below 0.92 are mostly
+# corrected or short-number reads (CORRECTION_FACTOR, SHORT_NUMBER_FACTOR push them under it).
+AUTO_ACCEPT_THRESHOLD = 0.92
 
 FOREIGN_FACTOR = 0.6  # a plausible non-Indian read keeps at most 60 % of its OCR confidence
 JUNK_FACTOR = 0.3  # plate-like but fits no format
 CORRECTION_FACTOR = 0.92  # per confusable corrected by the grammar
+# Plates print the number with leading zeros (RJ27TC0530), so a standard read with fewer than 4 number
+# digits has often lost one at the box edge (GJ05JH250 for GJ05JH2501): not sure enough to stop looking.
+SHORT_NUMBER_FACTOR = 0.9
 NOISE = ("IND", "INDIA")
-ROW_MARGIN_X, ROW_MARGIN_Y = 0.3, 0.15  # second-look crop margin around a row, in row heights
-# Images smaller than this (longest side) are upscaled before text detection: small vehicle crops and
-# plate crops carry text too small for the detector at their own size.
+ROW_MARGIN_X, ROW_MARGIN_Y = 0.5, 0.15  # second-look crop margin around a row, in row heights
+# An image smaller than this (longest side) with no sure read at its own size is detected again upscaled
+# to it: small vehicle crops carry text too small for the detector. Not always: upscaling first costs
+# 1.5-2x the time and reads ready-cut plate crops worse (70 -> 60 % exact, openalpr_us_platecrops).
 MIN_SIDE = 640
 MAX_LETTER_WORD = 5  # letters-only words this long never join other text into a plate
 
@@ -141,6 +147,8 @@ def to_read(cand: Candidate) -> PlateRead:
     conf = cand.ocr_confidence
     if parsed.valid:
         conf *= CORRECTION_FACTOR**parsed.corrections
+        digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
+        conf *= SHORT_NUMBER_FACTOR if parsed.kind == "standard" and digits < 4 else 1.0
     elif parsed.country == "foreign":
         conf *= FOREIGN_FACTOR
     else:
@@ -221,11 +229,28 @@ class PlateReader:
         self.min_side = min_side
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
-        lines = self._detect(image)
-        first = rank(to_read(c) for c in find_candidates(lines))
-        reads = list(first)
-        if first and first[0].valid and first[0].confidence >= self.skip_refine_above:
-            return first  # a confident, valid first read: a second look costs time and rarely helps
+        reads: list[PlateRead] = []
+        scales = [1.0]
+        if max(image.shape[:2]) < self.min_side:  # small text may only be found at a larger scale
+            scales.append(self.min_side / max(image.shape[:2]))
+        for scale in scales:
+            lines = self._detect(image, scale)
+            first = rank(to_read(c) for c in find_candidates(lines))
+            reads = rank(reads + first)
+            if self._sure(reads):
+                break  # a confident, valid read: another look costs time and rarely helps
+            reads = rank(reads + self._second_look(image, first, lines))
+            if self._sure(reads):
+                break
+        return reads
+
+    def _sure(self, reads: Sequence[PlateRead]) -> bool:
+        return bool(reads) and reads[0].valid and reads[0].confidence >= self.skip_refine_above
+
+    def _second_look(
+        self, image: np.ndarray, first: Sequence[PlateRead], lines: Sequence[TextLine]
+    ) -> list[PlateRead]:
+        out: list[PlateRead] = []
         regions: list[Box] = []
         for r in first:
             if len(regions) >= self.refine:
@@ -235,15 +260,14 @@ class PlateReader:
                 continue
             regions.append(r.box)
             if isinstance(self.backend, Recogniser):
-                reads.extend(self._recognise_rows(image, self.backend, r, lines))
+                out.extend(self._recognise_rows(image, self.backend, r, lines))
             else:
-                reads.extend(self._redetect(image, r.box))
-        return rank(reads)
+                out.extend(self._redetect(image, r.box))
+        return out
 
-    def _detect(self, image: np.ndarray) -> list[TextLine]:
-        """``predict`` on the image upscaled to ``min_side`` if smaller; boxes in ``image`` coordinates."""
-        scale = self.min_side / max(image.shape[:2])
-        if scale <= 1.0:
+    def _detect(self, image: np.ndarray, scale: float) -> list[TextLine]:
+        """``predict`` on the image resized by ``scale``; boxes in ``image`` coordinates."""
+        if scale == 1.0:
             return self.backend.predict(image)
         big = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         return [

@@ -137,3 +137,7 @@ audit_log = sa.Table(
     sa.Column("to_status", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text),
 )
+
+
+# Review desk tables (users, sessions, claims, escalations), created by migration 0003_review.
+import echallan.review.models  # noqa: E402, F401
