@@ -253,7 +253,7 @@ def test_second_look_recognises_the_whole_region() -> None:
     assert len(backend.crops) == 1  # one recognition, no second detection
     h, w = backend.crops[0]
     assert 20 <= h <= 30 and 105 <= w <= 125  # the joined row plus a margin
-    assert reads[0].box is not None and reads[0].box.x1 < 100 and reads[0].box.x2 > 205
+    assert reads[0].box == Box(100, 100, 205, 120)
 
 
 def test_reader_without_recogniser_still_reads() -> None:

@@ -207,7 +207,8 @@ class PlateReader:
     valid and confident, the best candidate regions get a second look: with a ``Recogniser`` backend
     each row of the region is cut out with a margin and recognised directly (cheap: no detection; a
     plate split by the detector is read whole); otherwise the region is upscaled and run through
-    ``predict`` again.
+    ``predict`` again. If still not sure and the image is smaller than ``min_side``, both passes run
+    again on it upscaled to ``min_side``. Reads of all passes are ranked together.
     """
 
     def __init__(
@@ -282,7 +283,7 @@ class PlateReader:
     def _recognise_rows(
         self, image: np.ndarray, rec: Recogniser, read: PlateRead, lines: Sequence[TextLine]
     ) -> list[PlateRead]:
-        """Recognise each row of ``read``'s region on its own crop; a one-line read of it too."""
+        """Recognise each row of ``read``'s region (one, or two for a two-line plate) on its own crop."""
         h_img, w_img = image.shape[:2]
         found: list[TextLine] = []
         for row in _rows_of(read, lines):
@@ -292,7 +293,7 @@ class PlateReader:
             line = rec.recognise(image[y1:y2, x1:x2])
             if not _clean(line.text):
                 return []
-            found.append(replace(line, box=line.box.offset(x1, y1)))
+            found.append(replace(line, box=row))  # where the text is, not the margin around it
         layout = Layout.TWO_LINE if len(found) == 2 else Layout.ONE_LINE
         cand = Candidate(tuple(found), layout)
         return [to_read(cand)] if is_plate_like("".join(_clean(ln.text) for ln in found)) else []
