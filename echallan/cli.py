@@ -15,7 +15,14 @@ import typer
 from echallan.commands.common import cli_errors, err, out, settings
 from echallan.commands.notices import notices_app, print_notices
 from echallan.commands.payments import payments_app
-from echallan.commands.records import challans_app, challans_issue, match, owners_app, owners_import
+from echallan.commands.records import (
+    challans_app,
+    challans_approve,
+    challans_issue,
+    match,
+    owners_app,
+    owners_import,
+)
 from echallan.commands.review import review_app, users_app
 from echallan.commands.video import anpr, camera_app, process, verify
 from echallan.settings import Settings
@@ -82,7 +89,9 @@ def demo(
     owners_import(ctx, sample.owners, as_json=False)
     out.print("[bold]2/4[/bold] processing the clip")
     process(ctx, [str(sample.video)], sample.camera, as_json=False)
-    out.print("[bold]3/4[/bold] issuing challans")
+    out.print("[bold]3/4[/bold] booking challans; a supervisor approves the auto-accepted batch; issuing")
+    challans_issue(ctx, as_json=False)
+    challans_approve(ctx, actor="demo supervisor", auto=True)
     challans_issue(ctx, as_json=False)
     out.print("[bold]4/4[/bold] printing notices")
     pdf = out_dir / "notices.pdf"

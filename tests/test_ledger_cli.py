@@ -46,6 +46,12 @@ def test_review_desk_flow(tmp_path: Path) -> None:
         ("KA01AB1234", "exact", True),
         ("KA03CO9999", "fuzzy", False),
     ]
+    held = runner.invoke(app, [*db, "challans", "issue", "--json"])
+    assert lines(held.output)[0]["issued"] == []  # even auto-accepted reads wait for a supervisor
+    both = runner.invoke(app, [*db, "challans", "approve", "--auto", "KA-X", "--actor", "Insp Rao"])
+    assert both.exit_code == 2 and "either one challan number or --auto" in both.output
+    batch = runner.invoke(app, [*db, "challans", "approve", "--auto", "--actor", "Insp Rao"])
+    assert batch.exit_code == 0 and "1 auto-accepted challan(s) approved" in batch.output
     issued = runner.invoke(app, [*db, "challans", "issue", "--json"])
     (n,) = lines(issued.output)[0]["issued"]
     assert n.startswith("KA-BLR-") and n.endswith("-000001")

@@ -177,6 +177,26 @@ def test_issue_challans_numbers_without_gaps_and_is_idempotent(engine: sa.Engine
         issue_challans(engine, FINES, state="K-A")
 
 
+def test_held_auto_challans_wait_for_a_supervisor_batch(engine: sa.Engine) -> None:
+    from echallan.records import approve_auto
+
+    store_events(engine, [event(1), event(4, plate="KA03CD9999", confidence=0.4)], auto_accept=0.9)
+    assert issue_challans(engine, FINES, today=TODAY, hold_auto=True) == []
+    pending = {c["number"] for c in list_challans(engine, status="pending_review")}
+    assert pending == {"KA-BLR-2025-000001", "KA-BLR-2025-000002"}
+    with pytest.raises(InputError, match="supervisor"):
+        approve_auto(engine, actor=" ")
+    assert approve_auto(engine, actor="Insp Rao") == ["KA-BLR-2025-000001"]  # not the one needing review
+    assert issue_challans(engine, FINES, today=TODAY, hold_auto=True) == ["KA-BLR-2025-000001"]
+    trail = audit_trail(engine, "KA-BLR-2025-000001")
+    assert [(a["actor"], a["to_status"]) for a in trail] == [
+        ("system", "draft"),
+        ("system", "pending_review"),
+        ("Insp Rao", "approved"),
+        ("system", "issued"),
+    ]
+
+
 def test_missing_fine_refuses_the_whole_batch(engine: sa.Engine) -> None:
     store_events(engine, [event(1)], auto_accept=0.9)
     with pytest.raises(ConfigError, match="red_light"):

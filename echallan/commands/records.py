@@ -153,13 +153,22 @@ def challans_issue(
     district: Annotated[str, typer.Option(help="District code in challan numbers.")] = "BLR",
     fines: FinesOpt = None,
     due_days: Annotated[int, typer.Option(help="Days from issue to the payment due date.")] = 60,
+    without_supervisor: Annotated[
+        bool,
+        typer.Option(
+            "--without-supervisor",
+            help="Issue auto-accepted challans at once, without a supervisor's batch approval.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Book challans for matched events and issue those that need no person; safe to run twice.
+    """Book challans for matched events and issue the approved ones; safe to run twice.
 
-    Auto-accepted reads that match one owner exactly (and the vehicle class) are issued. Fuzzy or
-    several matches, low confidence and class mismatches become pending_review challans for the
-    review desk. Challans approved at review are issued too.
+    Nothing is issued without a person's decision: fuzzy or several matches, low confidence and
+    class mismatches become pending_review challans for the review desk, and even auto-accepted
+    reads (every confidence cleared its threshold, one exact owner match) wait in pending_review
+    until a supervisor approves the batch (`echallan challans approve --auto`). Challans approved
+    since the last run are issued.
 
     Example: echallan challans issue --state KA --district BLR
     """
@@ -174,6 +183,7 @@ def challans_issue(
         district=district,
         due_days=due_days,
         repeat_window_days=schedule.repeat_window_days,
+        hold_auto=not without_supervisor,
     )
     if as_json:
         print_json_lines([{"issued": numbers}])
@@ -228,16 +238,29 @@ def challans_show(
 @cli_errors
 def challans_approve(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="A pending_review challan.")],
     actor: ActorOpt,
+    number: Annotated[str | None, typer.Argument(help="A pending_review challan.")] = None,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Approve, as a supervisor, every auto-accepted challan waiting.")
+    ] = False,
     reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")] = "confirmed at review",
 ) -> None:
-    """Approve a pending_review challan; the next `challans issue` issues it.
+    """Approve a pending_review challan, or (--auto) the waiting auto-accepted batch.
+
+    The next `echallan challans issue` issues what was approved.
 
     Example: echallan challans approve KA-BLR-2025-000003 --actor "SI Gowda 4411"
+    Example: echallan challans approve --auto --actor "Inspector Rao 2207"
     """
-    from echallan.records import approve
+    from echallan.errors import InputError
+    from echallan.records import approve, approve_auto
 
+    if auto == (number is not None):
+        raise InputError("give either one challan number or --auto")
+    if number is None:
+        numbers = approve_auto(_db(ctx), actor=actor)
+        out.print(f"{len(numbers)} auto-accepted challan(s) approved by {actor}")
+        return
     approve(_db(ctx), number, actor=actor, reason=reason)
     out.print(f"{number} approved")
 

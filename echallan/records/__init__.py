@@ -21,7 +21,7 @@ from echallan.records.events import (
     store_events,
 )
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine, FineSchedule, load_fine_schedule, load_fines
-from echallan.records.ledger import approve, cancel, transition
+from echallan.records.ledger import approve, approve_auto, cancel, transition
 from echallan.records.listing import audit_trail, export_challans, list_challans, show_challan
 from echallan.records.matching import Candidate, MatchDecision, decide, plate_cost
 from echallan.records.owners import ImportReport, Reject, import_owners, list_owners, show_owner
@@ -58,6 +58,7 @@ __all__ = [
     "VerifyReport",
     "alembic_config",
     "approve",
+    "approve_auto",
     "audit_trail",
     "cancel",
     "check_transition",

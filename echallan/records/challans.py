@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 __all__ = ["ISSUED", "PRINTED", "issue_challans", "series_name", "write_audit"]
 
 AUTO_REASON = "auto-accepted: every confidence cleared its threshold"
+HOLD_REASON = AUTO_REASON + "; awaiting a supervisor's batch approval"
 _SERIES_PART = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
@@ -62,6 +63,7 @@ def issue_challans(
     *,
     repeat_window_days: int = REPEAT_WINDOW_DAYS,
     limit: int | None = None,
+    hold_auto: bool = False,
 ) -> list[str]:
     """Book a challan for each new event whose plate matches the register; issue what needs no person.
 
@@ -69,7 +71,9 @@ def issue_challans(
     draft -> approved -> issued. Any other event with a candidate owner goes draft -> pending_review
     (with its candidates and reasons) for the review desk. Challans a reviewer approved are issued
     too. Events without any candidate are left alone. Returns the numbers issued by this call.
-    ``limit`` books at most that many new events (one transaction), for batching.
+    ``limit`` books at most that many new events (one transaction), for batching. With
+    ``hold_auto`` even auto-accepted challans wait in pending_review (with no review reasons) until
+    a supervisor approves the batch (``ledger.approve_auto`` or the review desk).
     """
     today = today or date.today()
     if due_days < 0:
@@ -91,7 +95,9 @@ def issue_challans(
                 )
             last += 1
             challan = _book(conn, f"{series}-{last:06d}", series, event, decision, fine, today, now)
-            if decision.auto:
+            if decision.auto and hold_auto:
+                move(conn, challan, PENDING_REVIEW, "system", HOLD_REASON, now)
+            elif decision.auto:
                 challan = move(conn, challan, APPROVED, "system", AUTO_REASON, now)
             else:
                 move(conn, challan, PENDING_REVIEW, "system", "; ".join(decision.reasons), now)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from echallan.errors import InputError, LedgerError
 from echallan.records.db import utcnow
 from echallan.records.models import audit_log, challans
-from echallan.records.states import APPROVED, CANCELLED, check_transition
+from echallan.records.states import APPROVED, CANCELLED, PENDING_REVIEW, check_transition
 
 
 @dataclass(frozen=True)
@@ -104,3 +104,25 @@ def approve(engine: Engine, number: str, actor: str, reason: str = "confirmed at
 def cancel(engine: Engine, number: str, actor: str, reason: str) -> None:
     """Withdraw a challan; the number stays taken (numbers are never reused)."""
     transition(engine, number, CANCELLED, actor, reason)
+
+
+def approve_auto(
+    engine: Engine, actor: str, reason: str = "auto-accepted batch approved by supervisor"
+) -> list[str]:
+    """A supervisor approves, as one batch, every pending challan held only for that approval.
+
+    Those are the challans booked with ``hold_auto=True`` whose every confidence cleared its
+    threshold (no review reasons). Anything a reviewer must look at is left alone.
+    """
+    if not actor.strip():
+        raise InputError("give the approving supervisor's name (--actor)")
+    with engine.begin() as conn:
+        rows = conn.execute(
+            sa.select(challans.c.number, challans.c.review_reasons)
+            .where(challans.c.status == PENDING_REVIEW)
+            .order_by(challans.c.id)
+        ).all()
+        numbers = [r.number for r in rows if not r.review_reasons]
+        for number in numbers:
+            move(conn, locked(conn, number), APPROVED, actor.strip(), reason)
+    return numbers
