@@ -29,8 +29,14 @@ lint: setup
 unit: setup
 	$(VENV)/pytest -q -m "not integration"
 
+## make bench: every benchmark; each writes its section of docs/BENCHMARKS.md (takes a while)
 bench: setup
 	$(VENV)/python bench/anpr.py
+	$(VENV)/python bench/violations.py
+	$(VENV)/python bench/throughput.py
+	$(VENV)/python bench/helmet.py
+	$(VENV)/python bench/owners.py
+	$(VENV)/python bench/notices.py 10000 --jobs 2
 
 clean:
 	rm -rf var .venv .pytest_cache .mypy_cache .ruff_cache
