@@ -69,7 +69,7 @@ def match(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--variants", type=int, default=4, help="clips per scenario")
+    ap.add_argument("--variants", type=int, default=8, help="clips per scenario")
     ap.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
     ap.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS, help="scenarios to run")
     args = ap.parse_args()
