@@ -116,6 +116,27 @@ class Violation:
     inputs: Mapping[str, Any] = field(default_factory=dict)
     box: Box | None = None  # the vehicle at ``frame_index``
 
+    @classmethod
+    def at(
+        cls,
+        offence: Offence,
+        track: Track,
+        point: TrackPoint,
+        inputs: Mapping[str, Any],
+        confidence: float | None = None,
+    ) -> Violation:
+        """The violation of ``track`` at one of its sightings; confidence defaults to the track's."""
+        return cls(
+            offence=offence,
+            track_id=track.track_id,
+            class_name=track.class_name,
+            frame_index=point.frame_index,
+            time_s=point.time_s,
+            confidence=track.confidence if confidence is None else confidence,
+            inputs=inputs,
+            box=point.box,
+        )
+
 
 class Layout(StrEnum):
     ONE_LINE = "one_line"

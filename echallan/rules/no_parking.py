@@ -34,14 +34,10 @@ def no_parking(
                 start += 1
             dwell = p.time_s - track.points[start].time_s
             if dwell > zone.max_dwell_s:
-                return Violation(
-                    offence=Offence.NO_PARKING,
-                    track_id=track.track_id,
-                    class_name=track.class_name,
-                    frame_index=p.frame_index,
-                    time_s=p.time_s,
-                    box=p.box,
-                    confidence=track.confidence,
+                return Violation.at(
+                    Offence.NO_PARKING,
+                    track,
+                    p,
                     inputs={
                         "zone": zone.name,
                         "dwell_s": round(dwell, 2),

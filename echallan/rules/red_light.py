@@ -25,14 +25,10 @@ def red_light(
     red_s = signal.red_for(i)
     if signal.states[i] is not SignalState.RED or red_s < grace_s:
         return None  # crossed on green/amber, or within the grace period: lawful
-    return Violation(
-        offence=Offence.RED_LIGHT,
-        track_id=track.track_id,
-        class_name=track.class_name,
-        frame_index=cur.frame_index,
-        time_s=cur.time_s,
-        box=cur.box,
-        confidence=track.confidence,
+    return Violation.at(
+        Offence.RED_LIGHT,
+        track,
+        cur,
         inputs={
             "crossing_frame": cur.frame_index,
             "crossing_s": round(crossed[1], 3),

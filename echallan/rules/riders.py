@@ -38,13 +38,10 @@ def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.25)
     if len(heavy) < max(min_frames, min_fraction * len(track.points)):
         return None
     best = max(heavy, key=lambda p: (p.riders, p.box.area))
-    return Violation(
-        offence=Offence.TRIPLE_RIDING,
-        track_id=track.track_id,
-        class_name=track.class_name,
-        frame_index=best.frame_index,
-        time_s=best.time_s,
-        box=best.box,
+    return Violation.at(
+        Offence.TRIPLE_RIDING,
+        track,
+        best,
         confidence=track.confidence * len(heavy) / len(track.points),
         inputs={
             "riders_max": best.riders,

@@ -61,13 +61,9 @@ def over_speed(track: Track, trap: SpeedTrap, limits_kmh: Mapping[str, float]) -
     if measured is None or limit is None or measured[0] <= limit:
         return None
     last = track.points[-1]
-    return Violation(
-        offence=Offence.OVER_SPEED,
-        track_id=track.track_id,
-        class_name=track.class_name,
-        frame_index=last.frame_index,
-        time_s=last.time_s,
-        box=last.box,
-        confidence=track.confidence,
+    return Violation.at(
+        Offence.OVER_SPEED,
+        track,
+        last,
         inputs={"speed_kmh": round(measured[0], 1), "limit_kmh": limit, **measured[1]},
     )

@@ -67,14 +67,10 @@ def stop_line(
             start += 1
         if p.time_s - pts[start].time_s < min_still_s:
             continue
-        return Violation(
-            offence=Offence.STOP_LINE,
-            track_id=track.track_id,
-            class_name=track.class_name,
-            frame_index=p.frame_index,
-            time_s=p.time_s,
-            box=p.box,
-            confidence=track.confidence,
+        return Violation.at(
+            Offence.STOP_LINE,
+            track,
+            p,
             inputs={
                 "still_from_s": round(pts[start].time_s, 3),
                 "still_for_s": round(p.time_s - pts[start].time_s, 3),

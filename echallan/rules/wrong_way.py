@@ -42,14 +42,10 @@ def wrong_way(
         cos = (dx * lane.direction[0] + dy * lane.direction[1]) / (travel * norm)
         if cos <= max_cos:
             last = inside[-1]
-            return Violation(
-                offence=Offence.WRONG_WAY,
-                track_id=track.track_id,
-                class_name=track.class_name,
-                frame_index=last.frame_index,
-                time_s=last.time_s,
-                box=last.box,
-                confidence=track.confidence,
+            return Violation.at(
+                Offence.WRONG_WAY,
+                track,
+                last,
                 inputs={
                     "lane": lane.name,
                     "allowed_direction": list(lane.direction),
