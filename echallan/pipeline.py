@@ -138,6 +138,7 @@ class _Run:
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
             vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons)
+        t0 = self.timed("detect", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)
         self.timeline.append(index, index / self.fps, self.signal_state(index, frame))
@@ -215,7 +216,7 @@ class _Run:
         )
         files = [
             write_image(folder / "frame.png", frame, "frame"),
-            write_image(folder / "annotated.png", annotated, "annotated"),
+            write_image(folder / "annotated.jpg", annotated, "annotated"),
             write_image(folder / "vehicle.png", crop(frame, box), "vehicle"),
         ]
         mem.found.append((v, files))
