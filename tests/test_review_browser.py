@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import echallan.review.models  # noqa: F401  (registers the review tables on the records metadata)
 from echallan.records import audit_trail, list_challans, open_db
 from echallan.review.app import create_app
-from echallan.review.sample import add_sample_users, make_review_sample
+from echallan.review.sample import seed_desk
 from echallan.review.web import DeskConfig
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -44,12 +44,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("desk")
-    engine = open_db(f"sqlite:///{folder / 'desk.db'}")
-    make_review_sample(engine, folder / "sample")
-    add_sample_users(engine, PASSWORD)
-    engine.dispose()
-    return folder
+    return seed_desk(tmp_path_factory.mktemp("desk"), PASSWORD).parent
 
 
 @pytest.fixture

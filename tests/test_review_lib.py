@@ -31,7 +31,7 @@ from echallan.review.decisions import confirm, correct_plate, escalate, reject
 from echallan.review.errors import AuthError, ClaimedError, Forbidden, ReviewError
 from echallan.review.event import event_detail, lookup_owners
 from echallan.review.queue import QueueFilter, claim, list_queue, release
-from echallan.review.sample import add_sample_users, make_review_sample
+from echallan.review.sample import make_review_sample, seed_desk
 from echallan.review.supervisor import Thresholds, bulk_approve, bulk_candidates, dashboard, reviewer_stats
 from echallan.settings import Settings
 
@@ -41,12 +41,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One seeded database per module; each test works on its own copy."""
-    folder = tmp_path_factory.mktemp("desk")
-    engine = open_db(f"sqlite:///{folder / 'desk.db'}")
-    make_review_sample(engine, folder / "sample")
-    add_sample_users(engine, PASSWORD)
-    engine.dispose()
-    return folder / "desk.db"
+    return seed_desk(tmp_path_factory.mktemp("desk"), PASSWORD)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from echallan.records import list_challans, open_db
 from echallan.records.models import evidence_files
 from echallan.review import views
 from echallan.review.app import create_app
-from echallan.review.sample import add_sample_users, make_review_sample
+from echallan.review.sample import seed_desk
 from echallan.review.web import COOKIE, DeskConfig
 
 PASSWORD = "correct horse battery"
@@ -25,12 +25,7 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("desk")
-    engine = open_db(f"sqlite:///{folder / 'desk.db'}")
-    make_review_sample(engine, folder / "sample")
-    add_sample_users(engine, PASSWORD)
-    engine.dispose()
-    return folder
+    return seed_desk(tmp_path_factory.mktemp("desk"), PASSWORD).parent
 
 
 @pytest.fixture

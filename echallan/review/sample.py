@@ -137,3 +137,17 @@ def add_sample_users(engine: Engine, password: str) -> None:
 
     for username, role in SAMPLE_USERS.items():
         add_user(engine, username, password, role)
+
+
+def seed_desk(folder: Path, password: str) -> Path:
+    """A SQLite desk database in ``folder`` with the sample challans and users; returns its path.
+
+    Evidence goes to ``folder / "sample" / "evidence"``.
+    """
+    from echallan.records import open_db
+
+    engine = open_db(f"sqlite:///{folder / 'desk.db'}")
+    make_review_sample(engine, folder / "sample")
+    add_sample_users(engine, password)
+    engine.dispose()
+    return folder / "desk.db"
