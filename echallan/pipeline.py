@@ -250,8 +250,19 @@ class _Run:
             self.builder.drop(tid)
             return
         plate, plate_crop = read_plate(self.models.reader, [c for _, _, c in mem.best])
+        chars = (
+            self.models.reader.char_confidences(plate_crop, plate.text)
+            if plate is not None
+            and plate_crop is not None
+            and hasattr(self.models.reader, "char_confidences")
+            else ()
+        )
         t0 = self.timed("ocr", t0)
         for v, files in mem.found:
+            if chars:  # shown to the reviewer next to the read
+                v = replace(
+                    v, inputs={**v.inputs, "plate_char_confidences": [[c, round(s, 3)] for c, s in chars]}
+                )
             key = event_key(self.source.info.identity, self.camera.id, v)
             extra = [c.close() for c in mem.clips if c.path.parent.name == key]
             if plate_crop is not None:

@@ -134,3 +134,13 @@ def test_synthetic_plate(reader: PlateReader, lines: list[str], expected: str, l
 
 def test_blank_image_reads_nothing(reader: PlateReader) -> None:
     assert reader.read(np.full((240, 320, 3), 128, np.uint8)) == []
+
+
+def test_per_character_confidence_on_a_plate_crop() -> None:
+    from echallan.samples import render_plate
+
+    reader = PlateReader()
+    pairs = reader.char_confidences(render_plate("KA01AB1234"), "KA01AB1234")
+    assert "".join(c for c, _ in pairs) == "KA01AB1234"
+    assert all(0.5 < s <= 1.0 for _, s in pairs)
+    assert reader.char_confidences(render_plate("KA01AB1234"), "MH12DE4321") == ()  # does not spell it

@@ -47,6 +47,12 @@ def test_demo_stores_one_event_with_hashed_evidence(demo_run: tuple[Path, str], 
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
     assert len(rows) == 1 and rows[0]["status"] == "printed" and rows[0]["plate"] == VIOLATOR_PLATE
+    from echallan.records import list_events, open_db
+
+    (stored,) = list_events(open_db(db))
+    chars = stored["rule_inputs"]["plate_char_confidences"]  # shown to the reviewer
+    assert "".join(c for c, _ in chars) == VIOLATOR_PLATE
+    assert stored["rule_inputs"]["privacy"]["offender"]  # the notice boxes this vehicle
 
     # Processing the same video again adds no event and no challan.
     again = runner.invoke(

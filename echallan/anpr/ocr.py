@@ -29,6 +29,7 @@ class TextLine:
     confidence: float
     box: Box
     polygon: Polygon = ()
+    char_confidences: tuple[float, ...] = ()  # one per character of ``text``, when the engine gives them
 
 
 def box_from_polygon(points: Any) -> tuple[Box, Polygon]:
@@ -114,12 +115,21 @@ class RapidOcrBackend(OcrBackend, Recogniser):
         return lines
 
     def recognise(self, crop: np.ndarray) -> TextLine:
-        out = self._engine(crop, use_det=False, use_cls=False, use_rec=True)
+        out = self._engine(crop, use_det=False, use_cls=False, use_rec=True, return_word_box=True)
         txts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
         h, w = crop.shape[:2]
         if not txts or not scores:
             return TextLine("", 0.0, Box(0.0, 0.0, float(w), float(h)))
-        return TextLine(str(txts[0]), float(scores[0]), Box(0.0, 0.0, float(w), float(h)))
+        words = getattr(out, "word_results", None) or ()
+        confs = tuple(float(c) for c in getattr(words[0], "confs", ()) or ()) if words else ()
+        text = str(txts[0])
+        return TextLine(
+            text,
+            float(scores[0]),
+            Box(0.0, 0.0, float(w), float(h)),
+            (),
+            confs if len(confs) == len(text) else (),
+        )
 
 
 class EasyOcrBackend(OcrBackend):

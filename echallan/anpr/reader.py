@@ -229,6 +229,18 @@ class PlateReader:
         self.skip_refine_above = skip_refine_above
         self.min_side = min_side
 
+    def char_confidences(self, plate_crop: np.ndarray, text: str) -> tuple[tuple[str, float], ...]:
+        """Per-character confidence of ``text`` re-read on its plate crop, for the reviewer.
+
+        Empty when the backend cannot recognise a crop on its own, or when the one-line re-read
+        does not spell ``text`` (a two-line plate, or a read the grammar corrected).
+        """
+        if not isinstance(self.backend, Recogniser) or not plate_crop.size:
+            return ()
+        line = self.backend.recognise(plate_crop)
+        pairs = tuple((c, s) for c, s in zip(line.text, line.char_confidences, strict=False) if c.isalnum())
+        return pairs if "".join(c for c, _ in pairs).upper() == text else ()
+
     def read(self, image: np.ndarray) -> list[PlateRead]:
         reads: list[PlateRead] = []
         scales = [1.0]
