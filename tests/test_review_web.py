@@ -177,9 +177,14 @@ def test_event_page_shows_the_evidence_and_inputs(app_config: DeskConfig) -> Non
     c, csrf = logged_in(app_config, "asha.reviewer")
     c.post("/events/1/claim", data={"csrf": csrf})
     page = c.get("/events/1").text
-    for needle in ("/evidence/", "<video", 'id="plate-crop"', "sig red", "red_for_s".replace("_", " "),
+    for needle in ("/evidence/", "/motion", 'id="plate-crop"', "sig red", "red_for_s".replace("_", " "),
                    "Per-character confidence was not recorded", "Asha Rao", 'data-key="c"'):  # fmt: skip
         assert needle in page, needle
     assert ".png" not in page and "sample" not in page  # ids only, no paths
+    clip_id = page.split("/motion")[0].rsplit("/evidence/", 1)[1]
+    played = c.get(f"/evidence/{clip_id}/motion")
+    assert played.headers["content-type"].startswith("multipart/x-mixed-replace")
+    assert played.content.count(b"Content-Type: image/jpeg") >= 3 and b"\xff\xd8" in played.content
+    assert c.get("/evidence/1/motion").status_code in (400, 404)  # not a clip
     found = c.get("/api/owners", params={"plate": "KA01AB1234"}).json()
     assert found["kind"] == "exact" and found["candidates"][0]["registration"] == "KA01AB1234"

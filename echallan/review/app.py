@@ -7,12 +7,15 @@ Every route but ``/login`` needs a live session, every POST a matching CSRF toke
 from __future__ import annotations
 
 import mimetypes
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import cv2
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from echallan.errors import EchallanError
 from echallan.records.models import evidence_files
@@ -98,8 +101,42 @@ def create_app(config: DeskConfig) -> FastAPI:
         kind, _ = mimetypes.guess_type(path.name)
         return FileResponse(path, media_type=kind or "application/octet-stream")
 
+    @app.get("/evidence/{file_id}/motion")
+    def motion(request: Request, file_id: int, session: SessionDep) -> Response:
+        """The clip played as an MJPEG stream, which every browser shows in an <img>."""
+        path = evidence_path(desk(request), file_id)
+        if path.suffix not in (".mp4", ".avi", ".mkv"):
+            raise ReviewError(f"evidence file {file_id} is not a clip")
+        return StreamingResponse(mjpeg(path), media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}")
+
     app.include_router(router)
     return app
+
+
+BOUNDARY = "echallanframe"
+
+
+def mjpeg(path: Path, max_fps: float = 12.0) -> Iterator[bytes]:
+    """Decode a clip and yield its frames as multipart JPEG parts, at the clip's own pace."""
+    cap = cv2.VideoCapture(str(path))
+    pause = 1.0 / min(max_fps, cap.get(cv2.CAP_PROP_FPS) or max_fps)
+    try:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                return
+            ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if ok:
+                yield (
+                    b"--"
+                    + BOUNDARY.encode()
+                    + b"\r\nContent-Type: image/jpeg\r\n\r\n"
+                    + jpeg.tobytes()
+                    + b"\r\n"
+                )
+            time.sleep(pause)
+    finally:
+        cap.release()
 
 
 def evidence_path(config: DeskConfig, file_id: int) -> Path:
