@@ -62,6 +62,14 @@ def print_json_lines(rows: list[dict[str, Any]]) -> None:
         print(json.dumps(row, ensure_ascii=False, default=str))
 
 
+def print_rows(title: str, rows: list[dict[str, Any]], as_json: bool) -> None:
+    """A listing: one JSON object per line with --json, else a table titled ``title``."""
+    if as_json:
+        print_json_lines(rows)
+    else:
+        print_table(title, rows)
+
+
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
     table = Table(title=title)
     for key in rows[0] if rows else []:

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from echallan.commands.common import JsonOpt, cli_errors, err, out, print_json_lines, print_table, settings
+from echallan.commands.common import (
+    JsonOpt,
+    cli_errors,
+    err,
+    out,
+    print_json_lines,
+    print_rows,
+    print_table,
+    settings,
+)
 
 owners_app = typer.Typer(help="Registered owners (VAHAN-style CSV import).", no_args_is_help=True)
 challans_app = typer.Typer(
@@ -70,7 +79,7 @@ def owners_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from echallan.records import list_owners
 
     rows = list_owners(_db(ctx))
-    print_json_lines(rows) if as_json else print_table("Owners", rows)
+    print_rows("Owners", rows, as_json)
 
 
 @owners_app.command("show")
@@ -208,7 +217,7 @@ def challans_list(
     from echallan.records import list_challans
 
     rows = list_challans(_db(ctx), status=status)
-    print_json_lines(rows) if as_json else print_table("Challans", rows)
+    print_rows("Challans", rows, as_json)
 
 
 @challans_app.command("show")

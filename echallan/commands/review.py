@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from echallan.commands.common import JsonOpt, cli_errors, out, print_json_lines, print_table, settings
+from echallan.commands.common import JsonOpt, cli_errors, out, print_rows, settings
 from echallan.errors import InputError
 
 review_app = typer.Typer(help="The review desk: people decide what is mailed.", no_args_is_help=True)
@@ -112,7 +112,7 @@ def users_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from echallan.review.auth import list_users
 
     rows = list_users(_db(ctx))
-    print_json_lines(rows) if as_json else print_table("Accounts", rows)
+    print_rows("Accounts", rows, as_json)
 
 
 __all__ = ["review_app", "users_app"]

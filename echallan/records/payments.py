@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -72,6 +72,28 @@ class ReconcileReport:
     mismatches: tuple[Mismatch, ...]
 
 
+@dataclass
+class _Tally:
+    """Counts a reconciliation's decisions and builds its report."""
+
+    applied: int = 0
+    unchanged: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    def count(self, line: int, number: str, decision: Decision) -> bool:
+        """Record ``decision``; True when the caller should apply it."""
+        if decision.action == "apply":
+            self.applied += 1
+        elif decision.action == "unchanged":
+            self.unchanged += 1
+        else:
+            self.mismatches.append(Mismatch(line, number, decision.kind or "bad_row", decision.reason))
+        return decision.action == "apply"
+
+    def report(self) -> ReconcileReport:
+        return ReconcileReport(self.applied, self.unchanged, tuple(self.mismatches))
+
+
 @dataclass(frozen=True)
 class Decision:
     action: Literal["apply", "unchanged", "mismatch"]
@@ -116,8 +138,7 @@ def parse_amount(text: str) -> int | None:
 
 def import_payments(engine: Engine, csv_path: Path, actor: str = "payments import") -> ReconcileReport:
     """Mark challans paid from a payments CSV; every other row is reported with its reason."""
-    applied = unchanged = 0
-    mismatches: list[Mismatch] = []
+    tally = _Tally()
     with engine.begin() as conn:
         for line, row in _read(
             csv_path, PAYMENT_COLUMNS, required=("challan_number", "amount", "date", "reference")
@@ -131,7 +152,7 @@ def import_payments(engine: Engine, csv_path: Path, actor: str = "payments impor
                 amount is None, "amount", paid_on is None, "date", not row["reference"], "reference"
             )
             if problem:
-                mismatches.append(Mismatch(line, number, "bad_row", problem))
+                tally.mismatches.append(Mismatch(line, number, "bad_row", problem))
                 continue
             assert amount is not None and paid_on is not None
             status, due = _status(conn, number)
@@ -140,21 +161,14 @@ def import_payments(engine: Engine, csv_path: Path, actor: str = "payments impor
                 .join(payments, payments.c.challan_id == challans.c.id)
                 .where(payments.c.reference == row["reference"])
             ).scalar()
-            decision = decide_payment(status, due, amount, earlier, number)
-            if decision.action == "apply":
+            if tally.count(line, number, decide_payment(status, due, amount, earlier, number)):
                 _pay(conn, number, amount, paid_on, row["reference"], actor)
-                applied += 1
-            elif decision.action == "unchanged":
-                unchanged += 1
-            else:
-                mismatches.append(Mismatch(line, number, decision.kind or "bad_row", decision.reason))
-    return ReconcileReport(applied, unchanged, tuple(mismatches))
+    return tally.report()
 
 
 def import_outcomes(engine: Engine, csv_path: Path, actor: str = "outcomes import") -> ReconcileReport:
     """Apply dispute and court outcomes (disputed, court, cancelled, paid) from a CSV."""
-    applied = unchanged = 0
-    mismatches: list[Mismatch] = []
+    tally = _Tally()
     with engine.begin() as conn:
         for line, row in _read(csv_path, OUTCOME_COLUMNS, required=("challan_number", "outcome", "date")):
             number = row["challan_number"]
@@ -162,21 +176,15 @@ def import_outcomes(engine: Engine, csv_path: Path, actor: str = "outcomes impor
             decided_on = parse_date(row["date"])
             problem = _bad(target is None, "outcome", decided_on is None, "date")
             if problem:
-                mismatches.append(Mismatch(line, number, "bad_row", problem))
+                tally.mismatches.append(Mismatch(line, number, "bad_row", problem))
                 continue
             assert target is not None
-            decision = decide_outcome(_status(conn, number)[0], target)
-            if decision.action == "apply":
+            if tally.count(line, number, decide_outcome(_status(conn, number)[0], target)):
                 reason = f"{row['outcome']} on {decided_on}" + "".join(
                     f"; {k} {row[k]}" for k in ("reference", "note") if row.get(k)
                 )
                 move(conn, locked(conn, number), target, actor, reason)
-                applied += 1
-            elif decision.action == "unchanged":
-                unchanged += 1
-            else:
-                mismatches.append(Mismatch(line, number, decision.kind or "bad_row", decision.reason))
-    return ReconcileReport(applied, unchanged, tuple(mismatches))
+    return tally.report()
 
 
 def _bad(*checks: bool | str) -> str:
