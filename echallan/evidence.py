@@ -35,22 +35,33 @@ def write_image(path: Path, image: np.ndarray, kind: str) -> EvidenceFile:
     """Write ``image`` to ``path`` unless it already exists; return its hash.
 
     ``.png`` is lossless (originals and crops); ``.jpg`` (quality 92) is for derived drawings such
-    as the annotated copy, where a 1080p PNG would cost ~110 ms against ~7 ms.
+    as the annotated copy.
     An existing file is never overwritten: re-processing a video reuses the evidence it wrote
     before. Files are written to a temporary name, renamed into place and made read-only.
     """
     if path.exists():
         return EvidenceFile(kind=kind, path=str(path), sha256=sha256_file(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".jpg":
-        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
-    else:
-        ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])  # lossless; fast
-    if not ok:
-        raise InputError(f"could not encode evidence image {path}")
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data.tobytes())
+    tmp.write_bytes(encode_image(image, path.suffix))
     return _seal(tmp, path, kind)
+
+
+def encode_image(image: np.ndarray, suffix: str) -> bytes:
+    """``.jpg`` (quality 92) or lossless ``.png`` bytes of a BGR uint8 image.
+
+    Colour PNGs go through fpng, a standard-PNG encoder that wrote a 1080p frame in 10 ms against
+    88 ms for OpenCV's at its fastest level (the decoded pixels are identical either way).
+    """
+    if suffix == ".png" and image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8:
+        import fpng
+
+        return bytes(fpng.from_cv2(np.ascontiguousarray(image)))
+    params = [cv2.IMWRITE_JPEG_QUALITY, 92] if suffix == ".jpg" else [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    ok, data = cv2.imencode(".jpg" if suffix == ".jpg" else ".png", image, params)
+    if not ok:
+        raise InputError(f"could not encode evidence image with suffix {suffix!r}")
+    return bytes(data.tobytes())
 
 
 class ClipWriter:

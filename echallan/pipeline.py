@@ -26,9 +26,10 @@ from echallan.anpr.voting import vote
 from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HelmetDetector
-from echallan.detection.two_wheelers import recover as recover_two_wheelers
+from echallan.detection.two_wheelers import add_recovered, relook_regions
 from echallan.evidence import ClipWriter, write_image
 from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
+from echallan.rules.helmet import could_fire
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
@@ -114,6 +115,7 @@ class _Run:
         self.events: list[Event] = []
         self.seconds: dict[str, float] = defaultdict(float)
         self.tracks_seen = 0
+        self.relook: list[Box] = []  # close-ups the detector takes on the next frame (hidden bikes)
 
     def timed(self, stage: str, t0: float) -> float:
         now = time.perf_counter()
@@ -130,14 +132,14 @@ class _Run:
 
     def step(self, index: int, frame: np.ndarray) -> None:
         t0 = time.perf_counter()
-        detections = self.models.detector.detect(frame)
-        t0 = self.timed("detect", t0)
+        detections, relooked = self.models.detector.detect_with_regions(frame, self.relook)
         names = detections.data.get("class_name", np.array([], dtype=str))
         is_person = np.array([str(n) == "person" for n in names], dtype=bool)
         persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
-            vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons)
+            self.relook = relook_regions(frame.shape, vehicles, persons)
+            vehicles = add_recovered(vehicles, relooked)
         t0 = self.timed("detect", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)
@@ -234,7 +236,10 @@ class _Run:
         t0 = time.perf_counter()
         heads = []
         if needs_heads(self.camera, track) and self.models.helmet is not None:
-            for f in sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]:
+            chosen = sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]
+            for n, f in enumerate(chosen):
+                if not could_fire([h for _, h in heads], len(chosen) - n):
+                    break  # the rest cannot make it fire: skip the model
                 box = next(p.box for p in track.points if p.frame_index == f)
                 heads.append((f, self.models.helmet.detect(crop(mem.frames[f][0], rider_box(box)))))
         t0 = self.timed("helmet", t0)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from echallan.detection.helmet import HeadResult, HelmetDetector
-from echallan.rules.helmet import NoHelmetFinding, no_helmet
+from echallan.rules.helmet import NoHelmetFinding, could_fire, no_helmet
 from echallan.types import Box
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +105,14 @@ def test_frames_at_exactly_the_share_fire() -> None:
 def test_min_frames_must_be_positive() -> None:
     with pytest.raises(ValueError, match="min_frames"):
         no_helmet([[bare()]], min_frames=0)
+
+
+def test_could_fire_stops_looking_once_the_rule_cannot_fire() -> None:
+    assert could_fire([], 2)  # nothing seen yet, two frames to look at
+    assert not could_fire([[helmeted()]], 1)  # one helmeted frame, one left: at most 1 bare frame
+    assert could_fire([[bare()]], 1)
+    assert not could_fire([[bare(0.3)]], 1)  # a weak bare head does not count
+    assert could_fire([[helmeted()], [bare()]], 1, min_frames=2)
 
 
 def test_missing_package_names_pip_install(monkeypatch: pytest.MonkeyPatch) -> None:

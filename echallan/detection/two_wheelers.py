@@ -2,8 +2,9 @@
 
 With three or four people on a motorcycle, the detector often sees only the people: the bike is
 mostly covered. When persons stand in a tight group that no detected two-wheeler accounts for, the
-detector looks again at a close crop of the group, where the bike is larger, and the bikes it
-finds there are added to the frame's detections.
+detector looks again at a close crop of the group on the next analysed frame, where the bike is
+larger, and the bikes it finds there are added to that frame's detections. (The OpenVINO detector
+does the close-up looks in the same inference as the frame: ``Detector.detect_with_regions``.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import cast
 import numpy as np
 import supervision as sv
 
-from echallan.detection.base import Detector
 from echallan.rules.riders import TWO_WHEELERS, count_riders
 from echallan.types import Box
 
@@ -43,32 +43,33 @@ def _overlap(a: Box, b: Box) -> bool:
     return ix > 0 and iy > 0 and ix * iy >= 0.2 * min(a.area, b.area)
 
 
-def recover(
-    detector: Detector, frame: np.ndarray, detections: sv.Detections, persons: list[Box]
-) -> sv.Detections:
-    """``detections`` plus two-wheelers found by looking again at unexplained groups of persons."""
+def relook_regions(frame_shape: tuple[int, ...], detections: sv.Detections, persons: list[Box]) -> list[Box]:
+    """Close-up regions around groups of persons that no detected two-wheeler carries (largest first).
+
+    Each region takes in the group with room below for the bike and around it for the group's
+    movement until the next analysed frame, where the detector looks at it again.
+    """
     names = detections.data.get("class_name", np.array([], dtype=str))
     bikes = [
         Box(*map(float, b)) for b, n in zip(detections.xyxy, names, strict=True) if str(n) in TWO_WHEELERS
     ]
-    found = [detections]
-    h, w = frame.shape[:2]
+    h, w = frame_shape[:2]
+    regions = []
     groups = [g for g in person_groups(persons) if g.height >= MIN_HEIGHT]
-    for group in sorted(groups, key=lambda g: g.area, reverse=True)[:MAX_LOOKS]:
+    for group in sorted(groups, key=lambda g: g.area, reverse=True):
         if any(_overlap(b, group) and count_riders(b, persons) >= MIN_GROUP for b in bikes):
             continue  # a detected bike already carries this group
-        pad_x, pad_y = 0.25 * group.width, 0.3 * group.height
-        region = Box(group.x1 - pad_x, group.y1, group.x2 + pad_x, group.y2 + pad_y).clipped(w, h)
-        x1, y1 = int(region.x1), int(region.y1)
-        crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
-        if crop.size == 0:
-            continue
-        again = detector.detect(crop)
-        keep = np.array([str(n) in TWO_WHEELERS for n in again.data.get("class_name", [])], dtype=bool)
-        if keep.any():
-            again = cast(sv.Detections, again[keep])
-            again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
-            found.append(again)
-    if len(found) == 1:
+        pad_x, pad_y = 0.35 * group.width, 0.1 * group.height
+        regions.append(
+            Box(group.x1 - pad_x, group.y1 - pad_y, group.x2 + pad_x, group.y2 + 0.4 * group.height)
+        )
+    return [r.clipped(w, h) for r in regions[:MAX_LOOKS]]
+
+
+def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Detections:
+    """``detections`` plus the two-wheelers that the close-up looks found."""
+    keep = np.array([str(n) in TWO_WHEELERS for n in relooked.data.get("class_name", [])], dtype=bool)
+    if not keep.any():
         return detections
-    return sv.Detections.merge(found).with_nms(threshold=0.5, class_agnostic=True)
+    found = cast(sv.Detections, relooked[keep])
+    return sv.Detections.merge([detections, found]).with_nms(threshold=0.5, class_agnostic=True)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the rule only reads attributes; importing echallan.detectio
 MIN_CONFIDENCE = 0.5
 #: Of the frames where any confident head was seen, at least this share must show a bare head.
 MIN_SHARE = 0.5
+#: At least this many frames must show a confident bare head.
+MIN_FRAMES = 2
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class NoHelmetFinding:
 
 def no_helmet(
     heads_per_frame: Sequence[Sequence[HeadResult]],
-    min_frames: int = 2,
+    min_frames: int = MIN_FRAMES,
     min_confidence: float = MIN_CONFIDENCE,
     min_share: float = MIN_SHARE,
 ) -> NoHelmetFinding | None:
@@ -111,3 +113,20 @@ def no_helmet(
         min_confidence=min_confidence,
         min_share=min_share,
     )
+
+
+def could_fire(
+    heads_per_frame: Sequence[Sequence[HeadResult]],
+    frames_left: int,
+    min_frames: int = MIN_FRAMES,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> bool:
+    """Whether :func:`no_helmet` could still fire if ``frames_left`` more frames were looked at.
+
+    The helmet model is the costliest per-track step; once too few frames remain to reach
+    ``min_frames`` bare-head frames, looking at them cannot change the decision.
+    """
+    bare = sum(
+        1 for heads in heads_per_frame if any(not h.helmet and h.confidence >= min_confidence for h in heads)
+    )
+    return bare + frames_left >= min_frames
