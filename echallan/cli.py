@@ -15,6 +15,7 @@ import typer
 from echallan.commands.common import cli_errors, err, out, settings
 from echallan.commands.notices import notices_app, print_notices
 from echallan.commands.payments import payments_app
+from echallan.commands.plates import plates_app
 from echallan.commands.records import (
     challans_app,
     challans_approve,
@@ -44,6 +45,7 @@ app.add_typer(camera_app, name="camera")
 app.add_typer(payments_app, name="payments")
 app.add_typer(review_app, name="review")
 app.add_typer(users_app, name="users")
+app.add_typer(plates_app, name="plates")
 
 
 @app.callback()
