@@ -25,15 +25,15 @@ from echallan.annotate import evidence_overlay
 from echallan.anpr.voting import vote
 from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
-from echallan.detection.helmet import HelmetDetector
-from echallan.detection.two_wheelers import add_recovered, relook_regions
+from echallan.detection.helmet import HeadResult, HelmetDetector
+from echallan.detection.two_wheelers import recover as recover_two_wheelers
 from echallan.evidence import ClipWriter, write_image
 from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
 from echallan.rules.helmet import could_fire
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
-from echallan.sources import Source, open_source
+from echallan.sources import Source, open_source, read_ahead
 from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalState, Track, Violation
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
@@ -115,7 +115,6 @@ class _Run:
         self.events: list[Event] = []
         self.seconds: dict[str, float] = defaultdict(float)
         self.tracks_seen = 0
-        self.relook: list[Box] = []  # close-ups the detector takes on the next frame (hidden bikes)
 
     def timed(self, stage: str, t0: float) -> float:
         now = time.perf_counter()
@@ -132,14 +131,13 @@ class _Run:
 
     def step(self, index: int, frame: np.ndarray) -> None:
         t0 = time.perf_counter()
-        detections, relooked = self.models.detector.detect_with_regions(frame, self.relook)
+        detections = self.models.detector.detect(frame)
         names = detections.data.get("class_name", np.array([], dtype=str))
         is_person = np.array([str(n) == "person" for n in names], dtype=bool)
         persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
-            self.relook = relook_regions(frame.shape, vehicles, persons)
-            vehicles = add_recovered(vehicles, relooked)
+            vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons)
         t0 = self.timed("detect", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)
@@ -234,7 +232,7 @@ class _Run:
         mem = self.memory.pop(tid, _Memory())
         self.tracks_seen += 1
         t0 = time.perf_counter()
-        heads = []
+        heads: list[tuple[int, list[HeadResult]]] = []
         if needs_heads(self.camera, track) and self.models.helmet is not None:
             chosen = sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]
             for n, f in enumerate(chosen):
@@ -330,7 +328,7 @@ def process_source(
 ) -> VideoResult:
     run = _Run(camera, source, models, evidence_dir)
     frames = 0
-    stream: Iterator[tuple[int, np.ndarray]] = source.frames(camera.frame_stride)
+    stream: Iterator[tuple[int, np.ndarray]] = read_ahead(source.frames(camera.frame_stride))
     t0 = time.perf_counter()
     for index, frame in stream:
         t0 = run.timed("decode", t0)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Full, Queue
 from urllib.parse import urlsplit, urlunsplit
 
 import cv2
@@ -60,6 +61,42 @@ class Source(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def read_ahead(frames: Iterator[tuple[int, np.ndarray]], depth: int = 4) -> Iterator[tuple[int, np.ndarray]]:
+    """``frames``, decoded by a background thread up to ``depth`` frames ahead of the consumer.
+
+    Decoding (OpenCV releases the GIL) then overlaps with the caller's work on the other frames.
+    An error in the decoder is raised in the consumer, at the point the frames ran out.
+    """
+    queue: Queue[tuple[int, np.ndarray] | BaseException | None] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in frames:
+                while not stop.is_set():
+                    try:
+                        queue.put(item, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(None)
+        except BaseException as exc:  # handed over to the consumer
+            queue.put(exc)
+
+    thread = threading.Thread(target=work, name="decode", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def open_source(spec: str | Path, fps: float | None = None, *, stream: StreamOptions | None = None) -> Source:

@@ -142,20 +142,39 @@ def _bench() -> ModuleType:
     return module
 
 
+def _helmet_subset() -> tuple[ModuleType, list[object]]:
+    bench = _bench()
+    root = bench.dataset_dir()
+    if not (root / "labels.csv").exists():
+        pytest.skip(f"dataset helmet_riders not found at {root}")
+    return bench, bench.subset(bench.load_images(root), SUBSET)
+
+
 @pytest.mark.integration
 def test_packaged_model_scores_on_helmet_riders() -> None:
     pytest.importorskip("ultralytics")
     if importlib.util.find_spec("helmet_detector_pkg") is None:
         pytest.skip("helmet-detector is not installed (pip install helmet-detector)")
-    bench = _bench()
-    root = bench.dataset_dir()
-    if not (root / "labels.csv").exists():
-        pytest.skip(f"dataset helmet_riders not found at {root}")
+    bench, images = _helmet_subset()
     from echallan.detection.helmet import YoloHelmetDetector
 
     detector = YoloHelmetDetector()
     assert detector.adapted == 8  # every area-attention block of the YOLOv12m checkpoint
-    images = bench.subset(bench.load_images(root), SUBSET)
+    _check_scores(bench, detector, images)
+
+
+@pytest.mark.integration
+def test_int8_export_scores_on_helmet_riders() -> None:
+    """The committed INT8 OpenVINO export (the pipeline's default) keeps the floors too."""
+    from echallan.detection.helmet import default_helmet_detector
+
+    bench, images = _helmet_subset()
+    detector = default_helmet_detector()
+    assert detector.__class__.__name__ == "OpenVinoHelmetDetector"
+    _check_scores(bench, detector, images)
+
+
+def _check_scores(bench: ModuleType, detector: HelmetDetector, images: list[object]) -> None:
     preds, _ = bench.run(detector, images)
     assert all(isinstance(h, HeadResult) for heads in preds for h in heads)
     counts = bench.evaluate(images, preds, 0.0)

@@ -321,3 +321,37 @@ def test_rtsp_server_stays_down_ends_cleanly(rtsp: RtspServer) -> None:
     failed = [p for p in source.problems if "failed" in p]
     assert len(failed) == 2 and "reconnect 1/2 failed" in failed[0] and "reconnect 2/2 failed" in failed[1]
     assert "gave up after 2 reconnect attempts" in source.problems[-1]
+
+
+def test_read_ahead_yields_everything_in_order_and_raises_the_decoders_error() -> None:
+    from echallan.sources import read_ahead
+
+    frames = [(i, np.full((2, 2, 3), i, dtype=np.uint8)) for i in range(10)]
+    assert [i for i, _ in read_ahead(iter(frames), depth=2)] == list(range(10))
+
+    def broken() -> Iterator[tuple[int, np.ndarray]]:
+        yield frames[0]
+        raise InputError("cannot decode")
+
+    got = []
+    with pytest.raises(InputError, match="cannot decode"):
+        for i, _ in read_ahead(broken()):
+            got.append(i)
+    assert got == [0]
+
+
+def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
+    import threading
+
+    from echallan.sources import read_ahead
+
+    def endless() -> Iterator[tuple[int, np.ndarray]]:
+        i = 0
+        while True:
+            yield i, np.zeros((1, 1, 3), dtype=np.uint8)
+            i += 1
+
+    it = read_ahead(endless(), depth=2)
+    assert next(it)[0] == 0
+    it.close()
+    assert not any(t.name == "decode" and t.is_alive() for t in threading.enumerate())

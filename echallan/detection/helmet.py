@@ -163,3 +163,45 @@ class YoloHelmetDetector(HelmetDetector):
             HeadResult(Box(*(float(v) for v in b)), self._helmet[c], float(s))
             for b, c, s in zip(xyxy, cls, conf, strict=True)
         ]
+
+
+#: The project's INT8 OpenVINO export of the packaged model (``scripts/export_helmet_int8.py``;
+#: model card in that folder). Measured against the PyTorch original in docs/BENCHMARKS.md.
+INT8_WEIGHTS = Path(__file__).resolve().parents[2] / "models" / "helmet_int8_openvino_model"
+
+
+class OpenVinoHelmetDetector(HelmetDetector):
+    """The INT8 OpenVINO export of the helmet model: same classes, square letterboxed input."""
+
+    def __init__(self, folder: Path = INT8_WEIGHTS, confidence: float = DEFAULT_CONFIDENCE) -> None:
+        from echallan.detection.openvino import OpenVinoYolo, is_openvino_export
+
+        if not is_openvino_export(folder):
+            raise ModelNotFoundError(
+                f"helmet INT8 model not found: {folder} (make it with scripts/export_helmet_int8.py)"
+            )
+        self._ir = OpenVinoYolo(folder)
+        self._helmet = {i: "without" not in n.lower() for i, n in self._ir.names.items()}
+        self._confidence = confidence
+        self.name = folder.name
+
+    def detect(self, image: np.ndarray) -> list[HeadResult]:
+        from echallan.detection.openvino import letterbox
+
+        canvas, scale, (ox, oy) = letterbox(image, self._ir.size)
+        boxes, scores, ids = self._ir.infer(canvas, self._confidence, agnostic=True)
+        return [
+            HeadResult(
+                Box((x1 - ox) / scale, (y1 - oy) / scale, (x2 - ox) / scale, (y2 - oy) / scale),
+                self._helmet[int(c)],
+                float(sc),
+            )
+            for (x1, y1, x2, y2), sc, c in zip(boxes.tolist(), scores.tolist(), ids.tolist(), strict=True)
+        ]
+
+
+def default_helmet_detector() -> HelmetDetector:
+    """The INT8 OpenVINO model where its folder is present (same F1, faster), else the PyTorch original."""
+    if INT8_WEIGHTS.is_dir():
+        return OpenVinoHelmetDetector()
+    return YoloHelmetDetector()

@@ -2,9 +2,8 @@
 
 With three or four people on a motorcycle, the detector often sees only the people: the bike is
 mostly covered. When persons stand in a tight group that no detected two-wheeler accounts for, the
-detector looks again at a close crop of the group on the next analysed frame, where the bike is
-larger, and the bikes it finds there are added to that frame's detections. (The OpenVINO detector
-does the close-up looks in the same inference as the frame: ``Detector.detect_with_regions``.)
+detector looks again at a close crop of the group, where the bike is larger, and the bikes it
+finds there are added to the frame's detections (but not the parts of a bike already there).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import cast
 import numpy as np
 import supervision as sv
 
+from echallan.detection.base import Detector
 from echallan.rules.riders import TWO_WHEELERS, count_riders
 from echallan.types import Box
 
@@ -46,8 +46,7 @@ def _overlap(a: Box, b: Box) -> bool:
 def relook_regions(frame_shape: tuple[int, ...], detections: sv.Detections, persons: list[Box]) -> list[Box]:
     """Close-up regions around groups of persons that no detected two-wheeler carries (largest first).
 
-    Each region takes in the group with room below for the bike and around it for the group's
-    movement until the next analysed frame, where the detector looks at it again.
+    Each region takes in the group with room below it for the bike.
     """
     names = detections.data.get("class_name", np.array([], dtype=str))
     bikes = [
@@ -59,11 +58,24 @@ def relook_regions(frame_shape: tuple[int, ...], detections: sv.Detections, pers
     for group in sorted(groups, key=lambda g: g.area, reverse=True):
         if any(_overlap(b, group) and count_riders(b, persons) >= MIN_GROUP for b in bikes):
             continue  # a detected bike already carries this group
-        pad_x, pad_y = 0.35 * group.width, 0.1 * group.height
-        regions.append(
-            Box(group.x1 - pad_x, group.y1 - pad_y, group.x2 + pad_x, group.y2 + 0.4 * group.height)
-        )
+        pad_x, pad_y = 0.25 * group.width, 0.3 * group.height
+        regions.append(Box(group.x1 - pad_x, group.y1, group.x2 + pad_x, group.y2 + pad_y))
     return [r.clipped(w, h) for r in regions[:MAX_LOOKS]]
+
+
+def recover(
+    detector: Detector, frame: np.ndarray, detections: sv.Detections, persons: list[Box]
+) -> sv.Detections:
+    """``detections`` plus two-wheelers found by looking again at unexplained groups of persons."""
+    looks: list[sv.Detections] = []
+    for region in relook_regions(frame.shape, detections, persons):
+        x1, y1 = int(region.x1), int(region.y1)
+        crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
+        if crop.size:
+            again = detector.detect(crop)
+            again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
+            looks.append(again)
+    return add_recovered(detections, sv.Detections.merge(looks)) if looks else detections
 
 
 def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Detections:
@@ -72,4 +84,25 @@ def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Dete
     if not keep.any():
         return detections
     found = cast(sv.Detections, relooked[keep])
-    return sv.Detections.merge([detections, found]).with_nms(threshold=0.5, class_agnostic=True)
+    names = detections.data.get("class_name", np.array([], dtype=str))
+    bikes = [
+        Box(*map(float, b)) for b, n in zip(detections.xyxy, names, strict=True) if str(n) in TWO_WHEELERS
+    ]
+    chosen: list[int] = []
+    for i in np.argsort(
+        -np.asarray(found.box_area, dtype=float), kind="stable"
+    ):  # largest first: a close-up often finds parts too
+        box = Box(*map(float, found.xyxy[i]))
+        if not any(_contained(box, b) for b in bikes):
+            bikes.append(box)
+            chosen.append(int(i))
+    if not chosen:
+        return detections
+    return sv.Detections.merge([detections, cast(sv.Detections, found[np.sort(np.array(chosen))])])
+
+
+def _contained(small: Box, big: Box, share: float = 0.6) -> bool:
+    """Whether most of ``small`` lies inside ``big`` (or they overlap that much either way)."""
+    ix = min(small.x2, big.x2) - max(small.x1, big.x1)
+    iy = min(small.y2, big.y2) - max(small.y1, big.y1)
+    return ix > 0 and iy > 0 and ix * iy >= share * min(small.area, big.area)

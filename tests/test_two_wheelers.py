@@ -1,0 +1,75 @@
+"""Hidden two-wheelers: which groups get a close-up look, what the looks add, and the band layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import supervision as sv
+
+from echallan.detection.base import Detector
+from echallan.detection.two_wheelers import add_recovered, person_groups, recover, relook_regions
+from echallan.types import Box
+
+
+def dets(*items: tuple[str, tuple[float, float, float, float]]) -> sv.Detections:
+    names = [n for n, _ in items]
+    return sv.Detections(
+        xyxy=np.array([b for _, b in items], dtype=np.float32).reshape(-1, 4),
+        confidence=np.full(len(items), 0.9, dtype=np.float32),
+        class_id=np.arange(len(items)),
+        data={"class_name": np.array(names, dtype=str)},
+    )
+
+
+TRIO = [Box(100, 100, 140, 200), Box(125, 100, 165, 200), Box(150, 100, 190, 200)]
+
+
+def test_person_groups_join_overlapping_people_only() -> None:
+    lone = Box(500, 100, 540, 200)
+    groups = person_groups([*TRIO, lone])
+    assert groups == [Box(100, 100, 190, 200)]
+
+
+def test_a_group_without_a_bike_gets_a_look_with_room_below() -> None:
+    regions = relook_regions((720, 1280, 3), dets(), TRIO)
+    assert len(regions) == 1
+    r = regions[0]
+    assert r.x1 < 100 and r.x2 > 190 and r.y1 <= 100 and r.y2 > 200
+
+
+def test_a_group_carried_by_a_detected_bike_gets_no_look() -> None:
+    bike = dets(("motorcycle", (95, 150, 195, 215)))
+    assert relook_regions((720, 1280, 3), bike, TRIO) == []
+
+
+def test_recovered_bikes_are_added_but_not_parts_of_a_bike_already_there() -> None:
+    main = dets(("car", (600, 100, 800, 250)))
+    relooked = dets(
+        ("motorcycle", (95, 150, 195, 215)),  # the hidden bike
+        ("motorcycle", (100, 160, 150, 215)),  # its front half, found too
+        ("person", (100, 100, 140, 200)),  # persons are not taken from the close-up
+    )
+    out = add_recovered(main, relooked)
+    assert list(out.data["class_name"]) == ["car", "motorcycle"]
+    assert out.xyxy[1].tolist() == [95, 150, 195, 215]
+
+
+def test_a_bike_inside_a_bus_box_is_kept() -> None:
+    main = dets(("bus", (0, 0, 400, 300)))
+    out = add_recovered(main, dets(("motorcycle", (95, 150, 195, 215))))
+    assert list(out.data["class_name"]) == ["bus", "motorcycle"]
+
+
+def test_recover_looks_at_the_group_and_offsets_what_it_finds() -> None:
+    class CloseUp(Detector):
+        def __init__(self) -> None:
+            self.shapes: list[tuple[int, ...]] = []
+
+        def detect(self, frame: np.ndarray) -> sv.Detections:
+            self.shapes.append(frame.shape)
+            return dets(("motorcycle", (5, 60, 95, 110)))
+
+    detector = CloseUp()
+    out = recover(detector, np.zeros((720, 1280, 3), np.uint8), dets(), TRIO)
+    assert len(detector.shapes) == 1
+    x1, y1 = out.xyxy[0].tolist()[:2]
+    assert (x1, y1) == (int(100 - 0.25 * 90) + 5, 100 + 60)
