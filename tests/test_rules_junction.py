@@ -11,7 +11,7 @@ import pytest
 
 from echallan.errors import ConfigError
 from echallan.rules.no_parking import NoParkingZone, no_parking
-from echallan.rules.riders import count_riders, rides, triple_riding
+from echallan.rules.riders import count_riders, distinct_persons, rides, triple_riding
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.speed import SpeedTrap, over_speed, speed_kmh
 from echallan.rules.stop_line import stop_line
@@ -117,6 +117,14 @@ def test_riders_association() -> None:
     pedestrian = Box(300, 150, 340, 300)
     assert rides(rider, bike) and not rides(pedestrian, bike)
     assert count_riders(bike, [rider, Box(110, 110, 170, 270), Box(140, 115, 195, 285), pedestrian]) == 3
+
+
+def test_a_box_spanning_a_rider_and_a_bystander_is_not_a_third_rider() -> None:
+    bike = Box(801, 416, 1000, 582)
+    rider, bystander = Box(873, 334, 954, 528), Box(927, 336, 1008, 562)
+    spanning = Box(874, 335, 1007, 562)  # one detector box around both
+    assert count_riders(bike, [rider, bystander, spanning]) == 2
+    assert distinct_persons([rider, bystander, spanning]) == [rider, bystander]
 
 
 def test_triple_riding() -> None:

@@ -3,7 +3,7 @@
 With three or four people on a motorcycle, the detector often sees only the people: the bike is
 mostly covered. When persons stand in a tight group that no detected two-wheeler accounts for, the
 detector looks again at a close crop of the group, where the bike is larger, and the bikes it
-finds there are added to the frame's detections (but not the parts of a bike already there).
+finds there are added to the frame's detections.
 """
 
 from __future__ import annotations
@@ -84,25 +84,4 @@ def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Dete
     if not keep.any():
         return detections
     found = cast(sv.Detections, relooked[keep])
-    names = detections.data.get("class_name", np.array([], dtype=str))
-    bikes = [
-        Box(*map(float, b)) for b, n in zip(detections.xyxy, names, strict=True) if str(n) in TWO_WHEELERS
-    ]
-    chosen: list[int] = []
-    for i in np.argsort(
-        -np.asarray(found.box_area, dtype=float), kind="stable"
-    ):  # largest first: a close-up often finds parts too
-        box = Box(*map(float, found.xyxy[i]))
-        if not any(_contained(box, b) for b in bikes):
-            bikes.append(box)
-            chosen.append(int(i))
-    if not chosen:
-        return detections
-    return sv.Detections.merge([detections, cast(sv.Detections, found[np.sort(np.array(chosen))])])
-
-
-def _contained(small: Box, big: Box, share: float = 0.6) -> bool:
-    """Whether most of ``small`` lies inside ``big`` (or they overlap that much either way)."""
-    ix = min(small.x2, big.x2) - max(small.x1, big.x1)
-    iy = min(small.y2, big.y2) - max(small.y1, big.y1)
-    return ix > 0 and iy > 0 and ix * iy >= share * min(small.area, big.area)
+    return sv.Detections.merge([detections, found]).with_nms(threshold=0.5, class_agnostic=True)

@@ -26,8 +26,23 @@ def rides(person: Box, bike: Box) -> bool:
     return ix * iy >= 0.25 * person.area
 
 
+def _inside(small: Box, big: Box, share: float = 0.85) -> bool:
+    ix = min(small.x2, big.x2) - max(small.x1, big.x1)
+    iy = min(small.y2, big.y2) - max(small.y1, big.y1)
+    return small is not big and ix > 0 and iy > 0 and ix * iy >= share * small.area
+
+
+def distinct_persons(persons: Sequence[Box]) -> list[Box]:
+    """``persons`` without boxes that merely span two or more other persons.
+
+    A detector sometimes adds one box around two people standing close together; counted as a
+    person of its own it turns two riders (or a rider and a bystander) into three.
+    """
+    return [p for p in persons if sum(1 for q in persons if _inside(q, p)) < 2]
+
+
 def count_riders(bike: Box, persons: Sequence[Box]) -> int:
-    return sum(1 for p in persons if rides(p, bike))
+    return sum(1 for p in distinct_persons(persons) if rides(p, bike))
 
 
 def triple_riding(track: Track, min_frames: int = 3, min_fraction: float = 0.25) -> Violation | None:
