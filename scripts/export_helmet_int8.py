@@ -57,7 +57,9 @@ def main() -> None:
     yaml = build_dataset(args.work)
     detector = YoloHelmetDetector()
     model = detector._model  # the adapted Ultralytics model
-    exported = Path(model.export(format="openvino", int8=True, data=str(yaml), imgsz=args.imgsz, dynamic=False))
+    exported = Path(
+        model.export(format="openvino", int8=True, data=str(yaml), imgsz=args.imgsz, dynamic=False)
+    )
     if args.out.exists():
         shutil.rmtree(args.out)
     shutil.copytree(exported, args.out)

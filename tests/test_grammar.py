@@ -248,7 +248,7 @@ class SplitRecogniser(SplitBackend, Recogniser):
 
 def test_second_look_recognises_the_whole_region() -> None:
     backend = SplitRecogniser()
-    reads = PlateReader(backend, min_side=0).read(np.zeros((300, 400, 3), np.uint8))
+    reads = PlateReader(backend, localiser=None, min_side=0).read(np.zeros((300, 400, 3), np.uint8))
     assert reads[0].text == "MH12AB1234" and reads[0].valid
     assert len(backend.crops) == 1  # one recognition, no second detection
     h, w = backend.crops[0]
@@ -257,5 +257,5 @@ def test_second_look_recognises_the_whole_region() -> None:
 
 
 def test_reader_without_recogniser_still_reads() -> None:
-    reads = PlateReader(SplitBackend(), min_side=0).read(np.zeros((300, 400, 3), np.uint8))
+    reads = PlateReader(SplitBackend(), localiser=None, min_side=0).read(np.zeros((300, 400, 3), np.uint8))
     assert reads[0].text == "MH12AB1284"

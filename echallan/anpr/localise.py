@@ -1,0 +1,299 @@
+"""Plate localisation: one method, ``PlateLocaliser.locate(image) -> list[PlateBox]``, best first.
+
+Two localisers:
+
+* ``YoloPlateLocaliser``: the project's single-class plate detector (``models/plate_detector/``, trained
+  by ``scripts/train_plate_detector.py``; see its MODEL_CARD.md), OpenVINO on CPU. Small images
+  (vehicle crops) run at 320 px, large ones (whole photos) at 640 px.
+* ``TextDetLocaliser``: text lines from an ``OcrBackend`` grouped into plate candidates (the grouping
+  below, shared with ``PlateReader``'s text path), each grown a little (TEXT_TO_PLATE_X, _Y).
+
+The grouping is pure: single lines, lines split on one row (``KA03`` + ``1351``) and two stacked lines
+of similar x-range (two-line plates, top then bottom). Letters-only words of 5+ characters (ARIZONA,
+TOYOTA) never join, and a two-line plate's top line needs a digit.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from echallan.anpr.grammar import is_plate_like, normalise
+from echallan.anpr.ocr import OcrBackend, TextLine
+from echallan.types import Box, Layout
+
+NOISE = ("IND", "INDIA")
+MAX_LETTER_WORD = 5  # letters-only words this long never join other text into a plate
+# A text region grown by these shares of its row height (left/right, top/bottom) to be the plate box. The
+# sets' labels hug the text (openalpr_us) or the plate (india_plates_dev); on the TRAIN half (half the rows)
+# the top box matched the label (IoU >= 0.5) at 0, 0.1 for 57 of 82 india and 92 of 112 US pictures; at
+# 0.3, 0.2 for 63 and 68; at 0.6, 0.45 for 53 and 24.
+TEXT_TO_PLATE_X, TEXT_TO_PLATE_Y = 0.0, 0.1
+MODEL_NAME = "plate_detector"
+INPUT_SIZES = (320, 640)  # the smallest that is at least half the image's longest side is used
+
+
+@dataclass(frozen=True)
+class PlateBox:
+    """Where a plate is in an image (pixels) and how sure the localiser is."""
+
+    box: Box
+    confidence: float
+
+
+class PlateLocaliser(ABC):
+    """Finds number plates in a BGR uint8 image."""
+
+    @abstractmethod
+    def locate(self, image: np.ndarray) -> list[PlateBox]:
+        """Plate boxes in ``image`` pixel coordinates, most confident first."""
+
+
+# ----------------------------------------------------------------------------- text-line grouping
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Text lines that may form one plate, joined top-to-bottom, left-to-right."""
+
+    lines: tuple[TextLine, ...]
+    layout: Layout
+
+    @property
+    def raw(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+    @property
+    def box(self) -> Box:
+        return union(line.box for line in self.lines)
+
+    @property
+    def ocr_confidence(self) -> float:
+        weights = [max(1, len(normalise(line.text))) for line in self.lines]
+        return sum(w * line.confidence for w, line in zip(weights, self.lines, strict=True)) / sum(weights)
+
+
+def union(boxes: Iterable[Box]) -> Box:
+    bs = list(boxes)
+    return Box(min(b.x1 for b in bs), min(b.y1 for b in bs), max(b.x2 for b in bs), max(b.y2 for b in bs))
+
+
+def iou(a: Box, b: Box) -> float:
+    inter = max(0.0, min(a.x2, b.x2) - max(a.x1, b.x1)) * max(0.0, min(a.y2, b.y2) - max(a.y1, b.y1))
+    return inter / (a.area + b.area - inter) if inter > 0 else 0.0
+
+
+def clean(text: str) -> str:
+    """Normalised text without the printed noise (IND strip, TEMP marker)."""
+    t = normalise(text)
+    if "TEMP" in t[3:]:  # HR99 EX (TEMP) 6037: temporary marker printed inside the plate
+        t = t[:3] + t[3:].replace("TEMP", "", 1)
+    for noise in NOISE:
+        if t.startswith(noise) and len(t) > len(noise) + 3:
+            return t[len(noise) :]
+    return t
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """``b`` continues the text of ``a`` to its right on the same row."""
+    h = min(a.height, b.height)
+    overlap = min(a.y2, b.y2) - max(a.y1, b.y1)
+    ratio = a.height / b.height
+    gap = b.x1 - a.x2
+    return overlap >= 0.5 * h and 0.6 <= ratio <= 1.67 and -0.6 * h <= gap <= 1.5 * max(a.height, b.height)
+
+
+def _stacked(top: Box, bottom: Box) -> bool:
+    """``bottom`` is the second line of a two-line plate whose first line is ``top``."""
+    h = max(top.height, bottom.height)
+    gap = bottom.y1 - top.y2
+    x_overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
+    ratio = top.height / bottom.height
+    return (
+        (top.y1 + top.y2) < (bottom.y1 + bottom.y2)
+        and -0.6 * min(top.height, bottom.height) <= gap <= 0.8 * h
+        and x_overlap >= 0.5 * min(top.width, bottom.width)
+        and 0.4 <= ratio <= 2.0
+        and 0.3 <= top.width / bottom.width <= 2.0
+    )
+
+
+def _joinable(line: TextLine) -> bool:
+    """A letters-only word of 5+ characters (ARIZONA, TOYOTA, DEALER) is a name, never part of a plate."""
+    t = clean(line.text)
+    return len(t) < MAX_LETTER_WORD or any(c.isdigit() for c in t)
+
+
+def _has_digit(lines: Iterable[TextLine]) -> bool:
+    return any(c.isdigit() for ln in lines for c in clean(ln.text))
+
+
+def find_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
+    """All single lines, same-row joins (up to 3 pieces) and stacked pairs worth interpreting."""
+    useful = [ln for ln in lines if clean(ln.text) and clean(ln.text) not in NOISE]
+    rows: list[tuple[TextLine, ...]] = [(ln,) for ln in useful]
+    by_x = sorted((ln for ln in useful if _joinable(ln)), key=lambda ln: ln.box.x1)
+    for i, a in enumerate(by_x):
+        for b in by_x[i + 1 :]:
+            if _same_row(a.box, b.box):
+                rows.append((a, b))
+                for c in by_x:
+                    if c.box.x1 > b.box.x1 and _same_row(b.box, c.box):
+                        rows.append((a, b, c))
+    cands = [Candidate(r, Layout.ONE_LINE) for r in rows]
+    joinable = [r for r in rows if all(_joinable(ln) for ln in r)]
+    for top in joinable:
+        if not _has_digit(top):  # a state or dealer name above the number is not a plate's first line
+            continue
+        for bottom in joinable:
+            if top is bottom or set(top) & set(bottom):
+                continue
+            tb, bb = union(ln.box for ln in top), union(ln.box for ln in bottom)
+            nt = sum(len(clean(ln.text)) for ln in top)
+            nb = sum(len(clean(ln.text)) for ln in bottom)
+            if 2 <= nt <= 7 and 2 <= nb <= 8 and _stacked(tb, bb):
+                cands.append(Candidate(top + bottom, Layout.TWO_LINE))
+    return [c for c in cands if is_plate_like("".join(clean(ln.text) for ln in c.lines))]
+
+
+def overlap(a: Box, b: Box) -> float:
+    """How much of the smaller box lies inside the other (1.0: contained)."""
+    inter = max(0.0, min(a.x2, b.x2) - max(a.x1, b.x1)) * max(0.0, min(a.y2, b.y2) - max(a.y1, b.y1))
+    return inter / min(a.area, b.area) if inter > 0 else 0.0
+
+
+def suppress(boxes: Iterable[PlateBox], most: float = 0.5) -> list[PlateBox]:
+    """Most confident first, dropping any box whose ``overlap`` with a kept one exceeds ``most``."""
+    kept: list[PlateBox] = []
+    for pb in sorted(boxes, key=lambda p: -p.confidence):
+        if all(overlap(pb.box, k.box) <= most for k in kept):
+            kept.append(pb)
+    return kept
+
+
+def grow(box: Box, fx: float, fy: float, width: int, height: int) -> Box:
+    """``box`` grown by ``fx`` / ``fy`` times its height on each side, clipped to the image."""
+    mx, my = fx * box.height, fy * box.height
+    return Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my).clipped(width, height)
+
+
+class TextDetLocaliser(PlateLocaliser):
+    """Plate regions from detected text: candidates of ``find_candidates``, grown a little (TEXT_TO_PLATE_*),
+    scored as the reader scores their text (``reader.to_read``: grammar-valid first)."""
+
+    def __init__(self, backend: OcrBackend | None = None) -> None:
+        if backend is None:
+            from echallan.anpr.ocr import RapidOcrBackend
+
+            backend = RapidOcrBackend()
+        self.backend = backend
+
+    def locate(self, image: np.ndarray) -> list[PlateBox]:
+        from echallan.anpr.reader import to_read  # the reader builds on this module
+
+        h, w = image.shape[:2]
+        found = []
+        for cand in find_candidates(self.backend.predict(image)):
+            row_h = cand.box.height / (2 if cand.layout is Layout.TWO_LINE else 1)
+            f = row_h / cand.box.height
+            box = grow(cand.box, TEXT_TO_PLATE_X * f, TEXT_TO_PLATE_Y * f, w, h)
+            found.append(PlateBox(box, to_read(cand).confidence))
+        return suppress(found)
+
+
+# ----------------------------------------------------------------------------- trained detector
+
+
+def default_model_dir() -> Path:
+    """``$ECHALLAN_MODEL_DIR/plate_detector`` when it exists, else the weights committed in ``models/``."""
+    from echallan.settings import Settings
+
+    configured = Settings.from_env().model_dir / MODEL_NAME
+    return configured if configured.is_dir() else Path(__file__).resolve().parents[2] / "models" / MODEL_NAME
+
+
+def input_size(longest: int, sizes: Sequence[int] = INPUT_SIZES) -> int:
+    """The smallest detector input at least half an image's longest side (the largest for big images)."""
+    return next((s for s in sizes if 2 * s >= longest), sizes[-1])
+
+
+def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float]:
+    """``image`` scaled to fit ``size`` x ``size`` (top-left, grey padding) as a 1x3xSxS RGB float blob."""
+    h, w = image.shape[:2]
+    scale = size / max(h, w)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    canvas = np.full((size, size, 3), 114, np.uint8)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    canvas[:nh, :nw] = cv2.resize(image, (nw, nh), interpolation=interp)
+    blob = canvas[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32) / 255.0
+    return np.ascontiguousarray(blob), scale
+
+
+def decode(output: np.ndarray, scale: float, conf: float, overlap: float, limit: int) -> list[PlateBox]:
+    """YOLO head output (1 x 5 x anchors: cx, cy, w, h, score in input pixels) -> plate boxes, NMS'd."""
+    pred = output.reshape(output.shape[-2], -1).T
+    pred = pred[pred[:, 4] >= conf]
+    if not len(pred):
+        return []
+    xy, wh = pred[:, :2] / scale, pred[:, 2:4] / scale
+    xyxy = np.concatenate([xy - wh / 2, xy + wh / 2], axis=1)
+    scores = pred[:, 4]
+    rects = [[float(x1), float(y1), float(x2 - x1), float(y2 - y1)] for x1, y1, x2, y2 in xyxy]
+    keep = cv2.dnn.NMSBoxes(rects, scores.tolist(), conf, overlap)
+    out = [PlateBox(Box(*map(float, xyxy[i])), float(scores[i])) for i in np.array(keep).reshape(-1)]
+    return sorted(out, key=lambda p: -p.confidence)[:limit]
+
+
+class YoloPlateLocaliser(PlateLocaliser):
+    """The trained single-class plate detector (OpenVINO IR), one compiled model per input size.
+
+    ``imgsz`` fixes the input size; by default it is the smallest of ``INPUT_SIZES`` that is at least half
+    the image's longest side (320 for vehicle crops of <= 640 px, 640 for whole photos).
+    """
+
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        conf: float = 0.25,
+        imgsz: int | None = None,
+        threads: int = 1,
+        limit: int = 5,
+        overlap: float = 0.5,
+    ) -> None:
+        import openvino as ov  # lazy: heavy import, model at the edge
+
+        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        xmls = sorted(self.model_dir.glob("*.xml"))
+        if not xmls:
+            from echallan.errors import ModelNotFoundError
+
+            raise ModelNotFoundError(
+                f"no plate detector (*.xml) in {self.model_dir}: run `make plate-detector`"
+            )
+        self._core, self._xml = ov.Core(), xmls[0]
+        self._config: dict[str, Any] = {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY"}
+        self._compiled: dict[int, Any] = {}
+        self.conf, self.imgsz, self.limit, self.overlap = conf, imgsz, limit, overlap
+
+    def _model(self, size: int) -> Any:
+        if size not in self._compiled:
+            model = self._core.read_model(self._xml)
+            model.reshape([1, 3, size, size])
+            self._compiled[size] = self._core.compile_model(model, "CPU", self._config)
+        return self._compiled[size]
+
+    def locate(self, image: np.ndarray) -> list[PlateBox]:
+        if not image.size:
+            return []
+        size = self.imgsz or input_size(max(image.shape[:2]))
+        blob, scale = letterbox(image, size)
+        output = self._model(size)(blob)[0]
+        h, w = image.shape[:2]
+        found = decode(np.asarray(output), scale, self.conf, self.overlap, self.limit)
+        return [PlateBox(p.box.clipped(w, h), p.confidence) for p in found if p.box.area > 0]
