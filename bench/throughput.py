@@ -90,7 +90,7 @@ def main() -> None:
     args = ap.parse_args()
     s = Settings.from_env()
     clip = s.datasets_dir / "traffic_clips" / "bench_1080p25_h264.mp4"
-    models = Models(YoloDetector(s.model_dir), PlateReader(), default_helmet_detector())
+    models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), default_helmet_detector())
     walls, splits, events, frames = [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

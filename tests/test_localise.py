@@ -150,6 +150,12 @@ def test_nothing_located_falls_back_to_the_text_path() -> None:
     assert backend.predicted == [IMAGE.shape[:2]]
 
 
+def test_without_search_whole_nothing_located_means_no_read() -> None:
+    backend = Scripted("", [line("MH12AB1234", 10, 10, 110, 30, 0.99)])
+    assert PlateReader(backend, FixedPlates([]), min_side=0, search_whole=False).read(IMAGE) == []
+    assert backend.predicted == []
+
+
 def test_a_blank_box_is_no_plate() -> None:
     # a detector may fire on a dark frame; a box without contrast is not read (the text path runs)
     backend = Scripted("MH12AB1234", [])

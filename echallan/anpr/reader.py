@@ -141,7 +141,8 @@ class PlateReader:
     With a ``localiser`` (default: the trained plate detector) the ``MAX_PLATES`` most confident plates
     are read in turn until one read is valid and confident: each plate crop is recognised whole, then,
     unless sure, it goes through the text path at ``PLATE_TEXT_HEIGHT`` px. When nothing located reads
-    as a plate, the whole image takes the text path.
+    as a plate, the whole image takes the text path, unless ``search_whole`` is off (video: a track
+    offers several sightings, and a plate the detector cannot find in any is rarely legible).
 
     The text path (``localiser=None``) detects and recognises text lines (``OcrBackend.predict``).
     Unless its best read is valid and confident, the best candidate regions get a second look: with a
@@ -160,6 +161,7 @@ class PlateReader:
         refine_height: int = 192,
         skip_refine_above: float = 0.95,
         min_side: int = MIN_SIDE,
+        search_whole: bool = True,
     ) -> None:
         if backend is None:
             from echallan.anpr.ocr import RapidOcrBackend
@@ -175,6 +177,7 @@ class PlateReader:
         self.refine_height = refine_height
         self.skip_refine_above = skip_refine_above
         self.min_side = min_side
+        self.search_whole = search_whole
 
     def char_confidences(self, plate_crop: np.ndarray, text: str) -> tuple[tuple[str, float], ...]:
         """Per-character confidence of ``text`` re-read on its plate crop, for the reviewer.
@@ -195,7 +198,9 @@ class PlateReader:
                 reads = rank(reads + self._read_plate(image, plate))
                 if _plate_sure(reads):
                     return reads
-        return reads or self._read_text(image)
+        if reads or (self.localiser is not None and not self.search_whole):
+            return reads
+        return self._read_text(image)
 
     def _read_plate(self, image: np.ndarray, plate: PlateBox) -> list[PlateRead]:
         """Read one located plate: recognised whole, then (unless sure) its crop through the text path."""
