@@ -64,6 +64,11 @@ def encode_image(image: np.ndarray, suffix: str) -> bytes:
     return bytes(data.tobytes())
 
 
+#: Evidence clips are at most this wide: they show the movement, the stills carry the detail. Encoding
+#: (mp4v) cost 1.6 ms a frame at 640 px against 3.4 ms at 960 px here, for every frame of every clip.
+CLIP_WIDTH = 640
+
+
 class ClipWriter:
     """A short evidence clip: frames before the event (from a buffer), then frames after it.
 
@@ -71,7 +76,7 @@ class ClipWriter:
     clip is written at most ``max_width`` pixels wide to keep it cheap.
     """
 
-    def __init__(self, path: Path, fps: float, frames_after: int, max_width: int = 960) -> None:
+    def __init__(self, path: Path, fps: float, frames_after: int, max_width: int = CLIP_WIDTH) -> None:
         self.path = path
         self.remaining = frames_after
         self._tmp = path.with_name(path.name + ".tmp.mp4")
