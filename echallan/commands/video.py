@@ -90,10 +90,12 @@ def process(
 def _models(s: Settings, with_helmet: bool = False) -> Any:
     from echallan.anpr import PlateReader
     from echallan.detection import YoloDetector
-    from echallan.detection.helmet import YoloHelmetDetector
+    from echallan.detection.helmet import default_helmet_detector
     from echallan.pipeline import Models
 
-    return Models(YoloDetector(s.model_dir), PlateReader(), YoloHelmetDetector() if with_helmet else None)
+    return Models(
+        YoloDetector(s.model_dir), PlateReader(), default_helmet_detector() if with_helmet else None
+    )
 
 
 @cli_errors
@@ -158,6 +160,10 @@ def camera_preview(
 @cli_errors
 def anpr(
     images: Annotated[list[Path], typer.Argument(help="Still images (jpg, png).")],
+    backend: Annotated[
+        str | None,
+        typer.Option("--backend", help="OCR backend: rapidocr or easyocr (default: the benchmark winner)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read number plates in still images.
@@ -168,9 +174,9 @@ def anpr(
     """
     import cv2
 
-    from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
+    from echallan.anpr import AUTO_ACCEPT_THRESHOLD, DEFAULT_BACKEND, PlateReader, make_backend
 
-    reader = PlateReader()
+    reader = PlateReader(backend=make_backend(backend or DEFAULT_BACKEND))
     failed = 0
     with progress_bar("reading plates", len(images)) as advance:
         for i, path in enumerate(images):
