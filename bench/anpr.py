@@ -249,7 +249,10 @@ def main() -> None:
         f"{OCR_MAX_SIDE} px as the video pipeline does. Timings are wall-clock medians of `read` on a shared "
         "2-core machine"
         + ("; the backends read each image and crop in turn" if len(backends) > 1 else "")
-        + f". Reproduce: `python bench/anpr.py{options}`.",
+        + f". Reproduce: `python bench/anpr.py{options}`. Plates are located by the default localiser, the "
+        "trained plate detector (models/plate_detector), whose training used the even rows of openalpr_us "
+        "and india_plates_dev: these full-set rows include them, so the held-out comparison is in the "
+        "`plates` section (`bench/plates.py`).",
         "",
         *table(summaries),
     ]

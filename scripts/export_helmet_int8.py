@@ -1,5 +1,6 @@
 """Quantise the packaged helmet model (YOLOv12m) to an INT8 OpenVINO IR, calibrated on helmet_riders.
 
+    pip install -e ".[train]"   # NNCF
     python scripts/export_helmet_int8.py [--imgsz 416] [--out models/helmet_int8_openvino_model]
 
 Calibration uses the even-indexed images of ../shared/datasets/helmet_riders (the half the helmet
