@@ -56,20 +56,24 @@ NOTES = """Design measurements (2026-11-22, shared 2-core machine under load, sa
 * Second look = recognise the candidate's rows on their own crops (`Recogniser`), no second detection.
 * One ONNX Runtime thread per call (`OCR_THREADS`): 244 vs 354 ms (india crops), 236 vs 261 ms (US crops)
   for 1 thread vs the default, interleaved, on the loaded shared machine.
-* OCR backend (`DEFAULT_BACKEND` = rapidocr), `--limit 60 --backend rapidocr,easyocr`, both reading each
-  image and crop in turn (reader as committed at c8c3516, load average 3.5-4.7), rapidocr / easyocr:
+* OCR backend (`DEFAULT_BACKEND` = rapidocr): `--limit 60 --backend rapidocr,easyocr`, both reading each
+  image and crop in turn (reader of commit d77d568, plate localiser on; load 1.5-2), rapidocr / easyocr:
 
   | set | n | exact % | char acc % | median ms/image | vehicle-crop exact % | median ms/crop |
   |---|---|---|---|---|---|---|
-  | openalpr_us | 60 | 76.7 / 11.7 | 89.0 / 49.1 | 360 / 6680 | 80.0 / 18.3 | 293 / 4931 |
-  | openalpr_us_platecrops | 60 | 65.0 / 45.0 | 80.2 / 71.7 | 427 / 2904 | 65.0 / 45.0 | 417 / 2830 |
-  | india_plates_dev | 60 | 93.3 / 65.0 | 96.8 / 88.8 | 243 / 4799 | 95.0 / 60.0 | 193 / 3997 |
+  | openalpr_us | 60 | 80.0 / 16.7 | 91.0 / 64.7 | 86 / 768 | 85.0 / 16.7 | 31 / 520 |
+  | openalpr_us_platecrops | 60 | 68.3 / 40.0 | 83.7 / 71.1 | 78 / 673 | 68.3 / 40.0 | 74 / 658 |
+  | india_plates_dev | 60 | 93.3 / 63.3 | 98.6 / 90.7 | 92 / 712 | 96.7 / 65.0 | 55 / 684 |
 
-  Auto-accepted Indian photos: 83.3 / 5.0 %, both 100 % exact. EasyOCR reads plate borders as a 7, 1 or
-  J at a line's end (SCJP3033 for 5CJP303) and its CRAFT detector (VGG16) takes about 2 s per 500 px photo
-  on one core. Its settings were measured too: 1 PyTorch thread (`EASYOCR_THREADS`; median 8.5 vs 12.5 s
-  per Indian photo, 4.7 vs 10.4 s per US crop for 1 vs 2 threads, 10 rows each, interleaved) and no
-  allowlist (`EASYOCR_ALLOWLIST`; A-Z0-9 only read 45 vs 49 of 120)."""
+  Auto-accepted Indian photos: 81.7 % at 100 % exact / 10.0 % at 83.3 % (easyocr's confident reads are
+  wrong too often for any threshold: 75 % exact at 0.92). Text path only (reader of c8c3516, no
+  localiser, load 3.5-4.7) it was no closer: exact 76.7 / 11.7 (US photos), 65.0 / 45.0 (plate crops),
+  93.3 / 65.0 % (Indian photos) at 360 / 6680, 427 / 2904, 243 / 4799 ms per image. EasyOCR reads a plate
+  border as a 7, 1 or J at a line's end (SCJP3033 for 5CJP303) and its CRAFT detector (VGG16) takes about
+  2 s per 500 px photo on one core. Its own settings, on that text path: 1 PyTorch thread
+  (`EASYOCR_THREADS`; median 8.5 vs 12.5 s per Indian photo, 4.7 vs 10.4 s per US crop for 1 vs 2
+  threads, 10 rows each, interleaved) and no allowlist (`EASYOCR_ALLOWLIST`; A-Z0-9 only read 45 vs 49
+  of 120)."""
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,7 @@ def subset(images: Sequence[LabelledImage], n: int) -> list[LabelledImage]:
 
 
 def iou(a: Box, b: Box) -> float:
-    inter = Box(max(a.x1, b.x1), max(a.y1, b.y1), min(a.x2, b.x2), min(a.y2, b.y2))
-    overlap = inter.area if inter.width > 0 and inter.height > 0 else 0.0
-    union = a.area + b.area - overlap
-    return overlap / union if union > 0 else 0.0
+    return a.iou(b)
 
 
 @dataclass

@@ -115,6 +115,7 @@ class _Run:
         self.events: list[Event] = []
         self.seconds: dict[str, float] = defaultdict(float)
         self.tracks_seen = 0
+        self.looks: list[tuple[Box, bool]] = []  # last frame's close-up looks (hidden two-wheelers)
 
     def timed(self, stage: str, t0: float) -> float:
         now = time.perf_counter()
@@ -137,7 +138,7 @@ class _Run:
         persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
-            vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons)
+            vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons, self.looks)
         t0 = self.timed("detect", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)

@@ -68,3 +68,26 @@ def test_recover_looks_at_the_group_and_offsets_what_it_finds() -> None:
     assert len(detector.shapes) == 1
     x1, y1 = out.xyxy[0].tolist()[:2]
     assert (x1, y1) == (int(100 - 0.25 * 90) + 5, 100 + 60)
+
+
+def test_a_group_whose_look_found_nothing_waits_one_frame() -> None:
+    class Counting(Detector):
+        def __init__(self, finds: bool) -> None:
+            self.calls, self.finds = 0, finds
+
+        def detect(self, frame: np.ndarray) -> sv.Detections:
+            self.calls += 1
+            return dets(("motorcycle", (5, 60, 95, 110))) if self.finds else dets()
+
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    for finds, expected in ((False, 2), (True, 4)):
+        detector, memory = Counting(finds), []  # type: ignore[var-annotated]
+        for _ in range(4):
+            recover(detector, frame, dets(), TRIO, memory)
+        assert detector.calls == expected  # pedestrians: every other frame; a hidden bike: every frame
+
+
+def test_box_iou() -> None:
+    a = Box(0, 0, 10, 10)
+    assert a.iou(a) == 1.0 and a.iou(Box(20, 20, 30, 30)) == 0.0
+    assert abs(a.iou(Box(5, 0, 15, 10)) - 50 / 150) < 1e-9

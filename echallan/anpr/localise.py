@@ -85,8 +85,7 @@ def union(boxes: Iterable[Box]) -> Box:
 
 
 def iou(a: Box, b: Box) -> float:
-    inter = max(0.0, min(a.x2, b.x2) - max(a.x1, b.x1)) * max(0.0, min(a.y2, b.y2) - max(a.y1, b.y1))
-    return inter / (a.area + b.area - inter) if inter > 0 else 0.0
+    return a.iou(b)
 
 
 def clean(text: str) -> str:

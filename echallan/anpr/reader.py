@@ -164,9 +164,9 @@ class PlateReader:
         search_whole: bool = True,
     ) -> None:
         if backend is None:
-            from echallan.anpr.ocr import RapidOcrBackend
+            from echallan.anpr.ocr import make_backend
 
-            backend = RapidOcrBackend()
+            backend = make_backend()
         if localiser == "default":
             from echallan.anpr.localise import YoloPlateLocaliser
 

@@ -8,6 +8,7 @@ finds there are added to the frame's detections.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
@@ -64,18 +65,40 @@ def relook_regions(frame_shape: tuple[int, ...], detections: sv.Detections, pers
 
 
 def recover(
-    detector: Detector, frame: np.ndarray, detections: sv.Detections, persons: list[Box]
+    detector: Detector,
+    frame: np.ndarray,
+    detections: sv.Detections,
+    persons: list[Box],
+    memory: list[tuple[Box, bool]] | None = None,
 ) -> sv.Detections:
-    """``detections`` plus two-wheelers found by looking again at unexplained groups of persons."""
+    """``detections`` plus two-wheelers found by looking again at unexplained groups of persons.
+
+    ``memory`` (kept by the caller from one analysed frame to the next) holds where the last frame's
+    looks were and whether each found a two-wheeler. A group whose look found none waits one frame
+    before the next look: groups of pedestrians then cost half, while a bike hidden under its riders,
+    once found, is looked for on every frame. It is updated in place.
+    """
     looks: list[sv.Detections] = []
+    seen: list[tuple[Box, bool]] = []
     for region in relook_regions(frame.shape, detections, persons):
+        if memory is not None and waits(region, memory):
+            seen.append((region, True))  # looked at next frame
+            continue
         x1, y1 = int(region.x1), int(region.y1)
         crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
         if crop.size:
             again = detector.detect(crop)
             again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
             looks.append(again)
+            seen.append((region, any(str(n) in TWO_WHEELERS for n in again.data.get("class_name", []))))
+    if memory is not None:
+        memory[:] = seen
     return add_recovered(detections, sv.Detections.merge(looks)) if looks else detections
+
+
+def waits(region: Box, memory: Sequence[tuple[Box, bool]]) -> bool:
+    """Whether the last frame looked at (nearly) this region and found no two-wheeler there."""
+    return any(not found and region.iou(last) >= 0.5 for last, found in memory)
 
 
 def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Detections:
