@@ -69,6 +69,14 @@ def encode_image(image: np.ndarray, suffix: str) -> bytes:
 CLIP_WIDTH = 640
 
 
+def clip_frame(frame: np.ndarray, max_width: int = CLIP_WIDTH) -> np.ndarray:
+    """``frame`` shrunk to at most ``max_width`` wide for a clip (unchanged when it is narrower)."""
+    h, w = frame.shape[:2]
+    if w <= max_width:
+        return frame
+    return cv2.resize(frame, (max_width, round(h * max_width / w)), interpolation=cv2.INTER_AREA)
+
+
 class ClipWriter:
     """A short evidence clip: frames before the event (from a buffer), then frames after it.
 
@@ -88,12 +96,8 @@ class ClipWriter:
     def add(self, frame: np.ndarray) -> None:
         if self._skip:
             return
+        frame = clip_frame(frame, self._max_width)
         h, w = frame.shape[:2]
-        if w > self._max_width:
-            frame = cv2.resize(
-                frame, (self._max_width, round(h * self._max_width / w)), interpolation=cv2.INTER_AREA
-            )
-            h, w = frame.shape[:2]
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter.fourcc(*"mp4v"), self._fps, (w, h))

@@ -27,7 +27,7 @@ from echallan.camera import Camera, frame_time
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
-from echallan.evidence import ClipWriter, write_image
+from echallan.evidence import ClipWriter, clip_frame, write_image
 from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
 from echallan.rules.helmet import could_fire
 from echallan.rules.signal import classify_signal, smooth_states
@@ -109,7 +109,9 @@ class _Run:
         self.timeline = SignalTimeline()
         self.raw_states: list[SignalState] = []
         self.log = load_signal_log(camera.signal.log) if camera.signal.log else None
-        self.ring: deque[np.ndarray] = deque(maxlen=max(1, round(CLIP_BEFORE_S * step_fps)))
+        self.ring: deque[np.ndarray] = deque(  # recent frames, already shrunk for clips
+            maxlen=max(1, round(CLIP_BEFORE_S * step_fps))
+        )
         self.clip_after = max(1, round(CLIP_AFTER_S * step_fps))
         self.memory: dict[int, _Memory] = defaultdict(_Memory)
         self.events: list[Event] = []
@@ -155,12 +157,13 @@ class _Run:
             self.remember(self.memory[tid], track, frame, others, persons)
         for track, v in fired:
             self.capture(self.memory[track.track_id], track, v, (frame, others, persons), clip=True)
+        small = clip_frame(frame)  # shrunk once for every clip it goes into
         for mem in self.memory.values():
             for clip in mem.clips:
                 if clip.remaining > 0:
-                    clip.add(frame)
+                    clip.add(small)
                     clip.remaining -= 1
-        self.ring.append(frame)
+        self.ring.append(small)
         self.timed("evidence", t0)
         for tid in self.builder.ended():
             self.finish(tid)
