@@ -33,9 +33,9 @@ from echallan.settings import Settings
 
 NOTES = """Triple riding with more clips (2026-11-22, same code): `--kinds triple_riding --variants 16`
 gave 12 true positives, 0 false positives, 4 false negatives (recall 75 %, F1 0.857), so the
-8-clip F1 above does not hold on the larger sample. In the missed clips the bike is tracked, but
-the detector separates at most two of its three riders in most frames (clip 7: neither bike track
-reaches three riders in a quarter of its frames; at most 17 %). Adding the persons that a close-up
+8-clip F1 above does not hold on the larger sample. In clip 7 (a miss) both bikes are tracked,
+but neither track reaches three riders in a quarter of its frames (at most 17 %): the detector
+separates at most two persons on a bike in most frames. Adding the persons that a close-up
 look finds around a recovered bike changed nothing (12 of 16). Looking again only at
 groups of three or more persons (instead of two) would save about 30 detector calls on the 1080p
 throughput clip, but found 11 of 16."""
