@@ -92,10 +92,6 @@ def subset(images: Sequence[LabelledImage], n: int) -> list[LabelledImage]:
     return [images[int(i * step)] for i in range(n)]
 
 
-def iou(a: Box, b: Box) -> float:
-    return a.iou(b)
-
-
 @dataclass
 class Counts:
     """TP/FP/FN per class (True = with helmet, False = without)."""
@@ -133,7 +129,7 @@ def score(
 ) -> None:
     """Add one image's matches to ``counts`` (greedy by IoU, class-agnostic, see the module doc)."""
     pairs = sorted(
-        ((iou(g[0], p.box), gi, pi) for gi, g in enumerate(labelled) for pi, p in enumerate(predicted)),
+        ((g[0].iou(p.box), gi, pi) for gi, g in enumerate(labelled) for pi, p in enumerate(predicted)),
         reverse=True,
     )
     used_g: set[int] = set()

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from anpr import Row, table, vehicle_crop
 from report import write_section
 
-from echallan.anpr.localise import PlateLocaliser, iou
+from echallan.anpr.localise import PlateLocaliser
 from echallan.anpr.reader import PlateReader
 from echallan.settings import Settings
 from echallan.types import Box
@@ -97,7 +97,7 @@ class Tally:
     ms: list[float] = field(default_factory=list)
 
     def locate(self, localiser: PlateLocaliser, image: np.ndarray, plate: Box) -> None:
-        hits = [iou(p.box, plate) >= IOU for p in localiser.locate(image)]
+        hits = [p.box.iou(plate) >= IOU for p in localiser.locate(image)]
         self.plates += 1
         self.found += any(hits)
         self.top += bool(hits) and hits[0]

@@ -16,7 +16,6 @@ from echallan.anpr.localise import (
     decode,
     grow,
     input_size,
-    iou,
     letterbox,
     suppress,
 )
@@ -34,7 +33,7 @@ def line(text: str, x1: float, y1: float, x2: float, y2: float, conf: float = 0.
 
 def test_iou_and_suppress() -> None:
     a, b, c = Box(0, 0, 10, 10), Box(5, 0, 15, 10), Box(50, 50, 60, 60)
-    assert iou(a, a) == 1.0 and iou(a, c) == 0.0 and iou(a, b) == pytest.approx(1 / 3)
+    assert a.iou(a) == 1.0 and a.iou(c) == 0.0 and a.iou(b) == pytest.approx(1 / 3)
     kept = suppress(
         [PlateBox(a, 0.5), PlateBox(Box(1, 0, 11, 10), 0.9), PlateBox(c, 0.2), PlateBox(Box(2, 2, 5, 5), 0.3)]
     )
@@ -198,7 +197,7 @@ def test_plate_detector_finds_held_out_plates(datasets_dir: Path, name: str) -> 
         x, y = int(cut.x1), int(cut.y1)
         crop = image[y : int(cut.y2), x : int(cut.x2)]
         for i, (picture, box) in enumerate(((image, plate), (crop, plate.offset(-x, -y)))):
-            found[i] += any(iou(p.box, box) >= 0.5 for p in localiser.locate(picture))
+            found[i] += any(p.box.iou(box) >= 0.5 for p in localiser.locate(picture))
     floor = FLOORS[name]
     assert found[0] >= floor[0] and found[1] >= floor[1], (
         f"{name}: found {found} of {len(rows)}, floor {floor}"

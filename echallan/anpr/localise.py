@@ -84,10 +84,6 @@ def union(boxes: Iterable[Box]) -> Box:
     return Box(min(b.x1 for b in bs), min(b.y1 for b in bs), max(b.x2 for b in bs), max(b.y2 for b in bs))
 
 
-def iou(a: Box, b: Box) -> float:
-    return a.iou(b)
-
-
 def clean(text: str) -> str:
     """Normalised text without the printed noise (IND strip, TEMP marker)."""
     t = normalise(text)

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from echallan.anpr.grammar import interpret, is_plate_like
-from echallan.anpr.localise import Candidate, PlateBox, PlateLocaliser, clean, find_candidates, iou, union
+from echallan.anpr.localise import Candidate, PlateBox, PlateLocaliser, clean, find_candidates, union
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
 from echallan.types import Box, Layout, PlateRead
 
@@ -128,7 +128,7 @@ def _rows_of(cand_read: PlateRead, lines: Sequence[TextLine]) -> list[Box]:
     assert cand_read.box is not None
     if cand_read.layout is not Layout.TWO_LINE:
         return [cand_read.box]
-    inside = [ln.box for ln in lines if iou(ln.box, cand_read.box) > 0 and ln.box.y1 >= cand_read.box.y1 - 1]
+    inside = [ln.box for ln in lines if ln.box.iou(cand_read.box) > 0 and ln.box.y1 >= cand_read.box.y1 - 1]
     mid = (cand_read.box.y1 + cand_read.box.y2) / 2
     top = [b for b in inside if (b.y1 + b.y2) / 2 < mid]
     bottom = [b for b in inside if (b.y1 + b.y2) / 2 >= mid]
@@ -251,7 +251,7 @@ class PlateReader:
             if len(regions) >= self.refine:
                 break
             assert r.box is not None
-            if any(iou(r.box, b) > 0.3 for b in regions):
+            if any(r.box.iou(b) > 0.3 for b in regions):
                 continue
             regions.append(r.box)
             if isinstance(self.backend, Recogniser):
