@@ -6,6 +6,9 @@
 | model dir    | ``ECHALLAN_MODEL_DIR``    | ``models``                  |
 | evidence dir | ``ECHALLAN_EVIDENCE_DIR`` | ``var/evidence``            |
 | datasets dir | ``ECHALLAN_DATASETS``     | ``../shared/datasets``      |
+| derived dir  | ``ECHALLAN_DERIVED_DIR``  | ``var/models``              |
+
+The derived dir holds models that ``make setup`` remakes from the model dir's (never committed).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ class Settings:
     model_dir: Path
     evidence_dir: Path
     datasets_dir: Path
+    derived_dir: Path = Path("var/models")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,6 +34,7 @@ class Settings:
             model_dir=Path(env.get("ECHALLAN_MODEL_DIR", "models")),
             evidence_dir=Path(env.get("ECHALLAN_EVIDENCE_DIR", "var/evidence")),
             datasets_dir=Path(env.get("ECHALLAN_DATASETS", "../shared/datasets")),
+            derived_dir=Path(env.get("ECHALLAN_DERIVED_DIR", "var/models")),
         )
 
     def with_overrides(

@@ -28,7 +28,7 @@ if ! .venv/bin/python -c "import torch, torchvision" >/dev/null 2>&1; then
   pip install torch==2.14.1 torchvision==0.29.1
 fi
 echo "setup: installing echallan and its dependencies"
-pip install -e ".[dev]"
+pip install -e ".[dev,train]"
 # Ultralytics pulls opencv-python; a second OpenCV wheel (headless) would shadow it.
 if .venv/bin/python -m pip show opencv-python-headless >/dev/null 2>&1; then
   pip uninstall -y opencv-python-headless

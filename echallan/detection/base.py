@@ -21,3 +21,10 @@ class Detector(ABC):
 
     @abstractmethod
     def detect(self, frame: np.ndarray) -> sv.Detections: ...
+
+    def detect_close(self, crop: np.ndarray) -> sv.Detections:
+        """Finds objects in a close-up crop of a frame (a second look at a small region).
+
+        Detectors may run these on a smaller input than whole frames; by default, ``detect``.
+        """
+        return self.detect(crop)

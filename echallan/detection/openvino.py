@@ -1,7 +1,8 @@
 """Ultralytics YOLO detect exports (an IR folder: ``*.xml`` + ``metadata.yaml``) on the OpenVINO runtime.
 
 Used directly instead of through Ultralytics' ``predict``: no per-call overhead, and the caller
-decides what goes into the model's (static, square) input. Output decoding follows the export:
+decides what goes into the model's input (static, or dynamic: sides any multiple of the stride).
+Output decoding follows the export:
 ``(4 + classes, anchors)`` rows of centre x, centre y, width, height and per-class scores.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,23 +24,30 @@ def is_openvino_export(path: Path) -> bool:
 
 
 def letterbox(
-    image: np.ndarray, size: int, origin: tuple[int, int] | None = None
+    image: np.ndarray, size: int | tuple[int, int], origin: tuple[int, int] | None = None
 ) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """``image`` scaled to fit a ``size`` square canvas, at ``origin`` (x, y) or centred.
+    """``image`` scaled to fit a canvas of ``size`` (a square side, or (height, width)), at ``origin``
+    (x, y) or centred.
 
     Returns the canvas, the scale and where the image's top-left corner landed.
     """
+    ch, cw = (size, size) if isinstance(size, int) else size
     h, w = image.shape[:2]
-    scale = min(size / w, size / h)
+    scale = min(cw / w, ch / h)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    ox, oy = origin if origin is not None else ((size - nw) // 2, (size - nh) // 2)
-    canvas = np.full((size, size, 3), PAD, dtype=np.uint8)
+    ox, oy = origin if origin is not None else ((cw - nw) // 2, (ch - nh) // 2)
+    canvas = np.full((ch, cw, 3), PAD, dtype=np.uint8)
     canvas[oy : oy + nh, ox : ox + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_LINEAR)
     return canvas, scale, (ox, oy)
 
 
 class OpenVinoYolo:
-    """One compiled model and its class names; ``infer`` runs one canvas of the model's input size."""
+    """One model and its class names; ``infer`` runs one canvas.
+
+    A static IR (the shared detector, the helmet model) takes one input shape, ``shape``. A dynamic
+    one (``scripts/export_detector.py``) takes any shape whose sides are multiples of the model's
+    stride (32): each shape is compiled once, on first use (about a second), then reused.
+    """
 
     def __init__(self, folder: Path) -> None:
         import openvino as ov
@@ -46,11 +55,28 @@ class OpenVinoYolo:
 
         meta = yaml.safe_load((folder / "metadata.yaml").read_text(encoding="utf-8"))
         self.names: dict[int, str] = {int(k): str(v) for k, v in meta["names"].items()}
-        model = ov.Core().compile_model(
-            next(iter(sorted(folder.glob("*.xml")))), "CPU", {"PERFORMANCE_HINT": "LATENCY"}
+        self._core = ov.Core()
+        self._model = self._core.read_model(next(iter(sorted(folder.glob("*.xml")))))
+        dims = self._model.input(0).get_partial_shape()
+        #: (height, width) of a static IR's input; None for a dynamic one.
+        self.shape: tuple[int, int] | None = (
+            (dims[2].get_length(), dims[3].get_length()) if dims.is_static else None
         )
-        self._request = model.create_infer_request()
-        self.size = int(model.input(0).get_shape()[2])
+        self._requests: dict[tuple[int, int], Any] = {}
+
+    @property
+    def size(self) -> int:
+        """A static IR's square input side (the helmet model's); the default long side otherwise."""
+        return self.shape[0] if self.shape is not None else 640
+
+    def _request(self, shape: tuple[int, int]) -> Any:
+        if shape not in self._requests:
+            model = self._model.clone() if self.shape is None else self._model
+            if self.shape is None:
+                model.reshape({0: [1, 3, *shape]})  # a static shape compiles to faster code
+            compiled = self._core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY"})
+            self._requests[shape] = compiled.create_infer_request()
+        return self._requests[shape]
 
     def infer(
         self,
@@ -61,8 +87,9 @@ class OpenVinoYolo:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Boxes (xyxy, canvas pixels), scores and class ids of ``class_ids`` (all if None), after NMS."""
         blob = cv2.dnn.blobFromImage(canvas, 1 / 255.0, swapRB=True)
-        self._request.infer({0: blob})
-        out = self._request.get_output_tensor(0).data[0]
+        request = self._request(canvas.shape[:2])
+        request.infer({0: blob})
+        out = request.get_output_tensor(0).data[0]
         wanted = np.asarray(list(class_ids) if class_ids is not None else sorted(self.names), dtype=int)
         scores_all = out[4:][wanted]
         best = scores_all.argmax(axis=0)

@@ -87,7 +87,7 @@ def recover(
         x1, y1 = int(region.x1), int(region.y1)
         crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
         if crop.size:
-            again = detector.detect(crop)
+            again = detector.detect_close(crop)
             again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
             looks.append(again)
             seen.append((region, any(str(n) in TWO_WHEELERS for n in again.data.get("class_name", []))))
