@@ -28,8 +28,13 @@ from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
 from echallan.evidence import ClipWriter, clip_frame, write_image
-from echallan.rules.engine import FINAL_RULES, final_violations, needs_heads, online_violations
-from echallan.rules.helmet import could_fire
+from echallan.rules.engine import (
+    FINAL_RULES,
+    final_violations,
+    heads_could_decide,
+    needs_heads,
+    online_violations,
+)
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
@@ -38,7 +43,8 @@ from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalS
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
-#: How many of a two-wheeler's best frames the helmet model looks at (the rule needs two that agree).
+#: How many of a motorcycle's best frames the helmet model looks at (no helmet and the head path of
+#: triple riding each need two that agree).
 HELMET_FRAMES = 2
 #: Vehicle crops are shrunk to this longest side before plate reading.
 OCR_MAX_SIDE = 640
@@ -236,16 +242,16 @@ class _Run:
         mem = self.memory.pop(tid, _Memory())
         self.tracks_seen += 1
         t0 = time.perf_counter()
+        done = {v.offence for v, _ in mem.found}
         heads: list[tuple[int, list[HeadResult]]] = []
-        if needs_heads(self.camera, track) and self.models.helmet is not None:
+        if needs_heads(self.camera, track, done) and self.models.helmet is not None:
             chosen = sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]
             for n, f in enumerate(chosen):
-                if not could_fire([h for _, h in heads], len(chosen) - n):
-                    break  # the rest cannot make it fire: skip the model
+                if not heads_could_decide(self.camera, track, heads, len(chosen) - n, done):
+                    break  # the rest cannot make a head rule fire: skip the model
                 box = next(p.box for p in track.points if p.frame_index == f)
-                heads.append((f, self.models.helmet.detect(crop(mem.frames[f][0], rider_box(box)))))
+                heads.append((f, find_heads(self.models.helmet, mem.frames[f][0], box)))
         t0 = self.timed("helmet", t0)
-        done = {v.offence for v, _ in mem.found}
         for v in final_violations(self.camera, track, heads, done):
             if v.frame_index not in mem.frames and mem.frames:
                 f = max(mem.frames, key=lambda f: track_area(track, f))
@@ -289,6 +295,13 @@ class _Run:
             )
         self.timed("evidence", t0)
         self.builder.drop(tid)
+
+
+def find_heads(model: HelmetDetector, frame: np.ndarray, box: Box) -> list[HeadResult]:
+    """The heads the helmet model finds on the riders' crop of a two-wheeler, in the frame's pixels."""
+    region = rider_box(box).clipped(frame.shape[1], frame.shape[0])
+    x, y = int(region.x1), int(region.y1)  # where ``crop`` starts
+    return [replace(h, box=h.box.offset(x, y)) for h in model.detect(crop(frame, region))]
 
 
 def track_area(track: Track, frame_index: int) -> float:

@@ -11,6 +11,7 @@ import supervision as sv
 
 from echallan.camera import load_camera
 from echallan.detection import Detector
+from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.evidence import sha256_file
 from echallan.pipeline import Models, process_video
 from echallan.types import Box, Layout, PlateRead
@@ -100,3 +101,60 @@ def test_green_crossing_is_not_an_event(tmp_path: Path, camera) -> None:  # type
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     assert process_video(camera, clip, Models(BoxDetector(), FixedReader()), tmp_path / "ev").events == ()
+
+
+class BikeDetector(BoxDetector):
+    """The white rectangle is a motorcycle (40 x 30 px)."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        found = super().detect(frame)
+        if len(found):
+            found.class_id = np.array([3])
+            found.data["class_name"] = np.array(["motorcycle"])
+        return found
+
+
+class FixedHeads(HelmetDetector):
+    """Returns the same heads (in the rider crop's pixels) on every crop, and counts its calls."""
+
+    def __init__(self, heads: list[HeadResult]) -> None:
+        self.heads, self.calls = heads, 0
+
+    def detect(self, image: np.ndarray) -> list[HeadResult]:
+        self.calls += 1
+        return self.heads
+
+
+def crop_head(cx: float, helmet: bool = False) -> HeadResult:
+    """A head over the bike: the rider crop starts 0.1 bike widths left of it, 0.9 heights above."""
+    return HeadResult(Box(cx - 4, 16, cx + 4, 24), helmet, 0.8)
+
+
+@pytest.fixture
+def bike_camera(tmp_path: Path):  # type: ignore[no-untyped-def]
+    p = tmp_path / "bike.toml"
+    p.write_text(CAMERA + "[violations]\ntriple_riding = true\nno_helmet = true\n", encoding="utf-8")
+    return load_camera(p)
+
+
+def test_one_look_at_the_heads_serves_both_head_rules(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N)
+    helmet = FixedHeads([crop_head(10), crop_head(24), crop_head(38)])  # three bare heads
+    result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
+    assert sorted(e.violation.offence.value for e in result.events) == ["no_helmet", "triple_riding"]
+    assert helmet.calls == 2  # HELMET_FRAMES looks, shared by both rules
+    triple = next(e.violation for e in result.events if e.violation.offence.value == "triple_riding")
+    assert triple.inputs["fired_by"] == ["heads"] and [n for _, n in triple.inputs["head_counts"]] == [3, 3]
+    bike = triple.box
+    assert bike is not None
+    for _, boxes in triple.inputs["head_boxes"]:  # in the frame's pixels, over the bike
+        assert all(bike.x1 <= (b[0] + b[2]) / 2 <= bike.x2 and b[3] <= bike.y1 for b in boxes)
+
+
+def test_a_single_helmeted_rider_costs_one_look(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N)
+    helmet = FixedHeads([crop_head(24, helmet=True)])
+    result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
+    assert result.events == () and helmet.calls == 1

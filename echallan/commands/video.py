@@ -19,7 +19,6 @@ from echallan.commands.common import (
 )
 from echallan.errors import EchallanError
 from echallan.settings import Settings
-from echallan.types import Offence
 
 camera_app = typer.Typer(help="Camera files: check a camera's set-up.", no_args_is_help=True)
 
@@ -45,11 +44,12 @@ def process(
     from echallan.camera import load_camera
     from echallan.pipeline import process_source
     from echallan.records import open_db, store_events
+    from echallan.rules.engine import HEAD_RULES
     from echallan.sources import open_source
 
     s = settings(ctx)
     cam = load_camera(camera)
-    models = _models(s, with_helmet=Offence.NO_HELMET in cam.violations)
+    models = _models(s, with_helmet=bool(cam.violations & HEAD_RULES))  # heads: no helmet, triple riding
     engine = open_db(s.db_url)
     failed = 0
     for spec in sources:

@@ -1,7 +1,8 @@
 """Which rules run on a track, and when (pure; the camera file says which are enabled).
 
 Online rules can decide from a track so far, so evidence is captured at the moment they fire.
-Final rules need the whole track (and, for helmets, the head detector's results on its best frames).
+Final rules need the whole track and, for motorcycles, the helmet model's heads on its best frames:
+no helmet decides on them alone, triple riding counts them beside the persons (one look serves both).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from collections.abc import Collection, Sequence
 
 from echallan.camera import Camera
 from echallan.detection.helmet import HeadResult
+from echallan.rules.helmet import could_fire as could_fire_no_helmet
 from echallan.rules.helmet import no_helmet
 from echallan.rules.no_parking import no_parking
 from echallan.rules.red_light import red_light
-from echallan.rules.riders import TWO_WHEELERS, triple_riding
+from echallan.rules.riders import TWO_WHEELERS, could_fire_on_heads, fires_on_persons, triple_riding
 from echallan.rules.speed import over_speed
 from echallan.rules.stop_line import stop_line
 from echallan.rules.timeline import SignalTimeline
@@ -21,6 +23,10 @@ from echallan.rules.wrong_way import wrong_way
 from echallan.types import Offence, Track, Violation
 
 FINAL_RULES = frozenset({Offence.TRIPLE_RIDING, Offence.NO_HELMET})
+#: Rules that read the helmet model's heads: a camera enabling any of them needs the model loaded.
+HEAD_RULES = frozenset({Offence.TRIPLE_RIDING, Offence.NO_HELMET})
+#: The helmet model looks at these vehicles only (triple riding on bicycles counts persons only).
+HEAD_CLASSES = frozenset({"motorcycle"})
 
 
 def online_violations(
@@ -44,8 +50,34 @@ def online_violations(
     return [v for v in found if v is not None]
 
 
-def needs_heads(camera: Camera, track: Track) -> bool:
-    return Offence.NO_HELMET in camera.violations and track.class_name == "motorcycle"
+def needs_heads(camera: Camera, track: Track, already: Collection[Offence] = ()) -> bool:
+    """Whether the helmet model should look at the track at all (a motorcycle, a head rule enabled)."""
+    return track.class_name in HEAD_CLASSES and bool((camera.violations - set(already)) & HEAD_RULES)
+
+
+def heads_could_decide(
+    camera: Camera,
+    track: Track,
+    heads: Sequence[tuple[int, Sequence[HeadResult]]],
+    frames_left: int,
+    already: Collection[Offence] = (),
+) -> bool:
+    """Whether looking at ``frames_left`` more frames could still make a head rule fire.
+
+    The helmet model is the costliest per-track step, so the caller stops once neither rule can
+    fire on more heads: no helmet when too few frames remain for enough bare heads, triple riding
+    when the persons already decide it or too few frames remain for enough three-head frames.
+    """
+    if not needs_heads(camera, track, already):
+        return False
+    wanted = camera.violations - set(already)
+    if Offence.NO_HELMET in wanted and could_fire_no_helmet([h for _, h in heads], frames_left):
+        return True
+    return (
+        Offence.TRIPLE_RIDING in wanted
+        and not fires_on_persons(track)
+        and could_fire_on_heads(track, heads, frames_left)
+    )
 
 
 def final_violations(
@@ -54,14 +86,18 @@ def final_violations(
     heads: Sequence[tuple[int, Sequence[HeadResult]]] = (),
     already: Collection[Offence] = (),
 ) -> list[Violation]:
-    """Violations decided over the whole track. ``heads``: (frame index, heads) on its best frames."""
+    """Violations decided over the whole track.
+
+    ``heads``: (frame index, heads with boxes in that frame's pixels) on the frames the helmet model
+    looked at; both triple riding and no helmet read them.
+    """
     found: list[Violation] = []
     wanted = camera.violations - set(already)
     if Offence.TRIPLE_RIDING in wanted and track.class_name in TWO_WHEELERS:
-        v = triple_riding(track)
+        v = triple_riding(track, heads)
         if v is not None:
             found.append(v)
-    if Offence.NO_HELMET in wanted and heads:
+    if Offence.NO_HELMET in wanted and heads and track.class_name in HEAD_CLASSES:
         finding = no_helmet([h for _, h in heads])
         if finding is not None:
             frame_index = heads[finding.best_position][0]
