@@ -193,9 +193,11 @@ def test_is_plate_like() -> None:
     assert not is_plate_like("MH12AB1234567")
 
 
-def test_foreign_reads_fold_o_and_i_to_digits() -> None:
+def test_foreign_reads_fold_o_to_zero_only() -> None:
     assert interpret("OSG-719").text == "0SG719"
     assert interpret("HKO-E70").text == "HK0E70"
+    assert interpret("4PCI264").text == "4PCI264"  # I and Q are read as written
+    assert interpret("576PBQ").text == "576PBQ"
     assert interpret("20140428").country == ""  # all digits: a date or a phone number, not a plate
 
 

@@ -58,6 +58,12 @@ LETTER_TO_DIGIT: dict[str, str] = {
 # letter misread as another letter, fixed only inside the state code (RI/R1 -> RJ, MK -> MH)
 STATE_LETTER_CONFUSIONS: dict[str, str] = {"I": "J", "U": "J", "L": "J", "K": "H", "N": "H", "W": "M"}
 MAX_CORRECTIONS = 2
+# Characters that plate fonts draw alike: correcting one to the other follows the format, not a guess at a
+# shape. Other corrections (Z/2, T/1, A/4, G/6, D/0, K/H ...) change what the recogniser saw. TRAIN-half top
+# reads (even rows, all three sets): O -> 0 in 5 valid reads, all exact; every other correction kind in 19
+# valid reads, 1 exact (K -> H in the state code), the rest US plates bent into Indian ones (CGT2069 ->
+# CG12069) and misreads (TN0600000 -> TN06D0000).
+SAME_GLYPH: frozenset[frozenset[str]] = frozenset({frozenset("O0"), frozenset("I1")})
 MIN_STANDARD_LENGTH = 7  # shortest real plates: KL54H369, DL49AK49 (8); "MH02" alone is a fragment
 ONE_DIGIT_DISTRICT_STATES = frozenset({"DL", "GJ"})
 RARE_SERIES_LETTERS = "IO"  # not issued in series (CMVR), so reading one there costs more than a correction
@@ -74,8 +80,14 @@ TEMPLATES: tuple[tuple[str, tuple[Segment, ...]], ...] = (
     ("temporary", (("'T", 1, 1), ("D", 4, 4), ("S", 2, 2), ("D", 4, 4), ("L", 1, 2))),
 )
 _FOREIGN = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5,8}$")  # US-like: letters and digits mixed
-# Most foreign (e.g. US) series issue no O, I or Q, and benchmark labels write them as digits.
-FOREIGN_FOLD = str.maketrans({"O": "0", "Q": "0", "I": "1"})
+# The number line of a located plate (its tallest text) may also be letters only (a US vanity plate, ANYTEXT)
+# or digits only (498354), and as short as 4 (W17K, 5555); elsewhere such text is a sign, a date or a name.
+_PLATE_LINE = re.compile(r"^[A-Z0-9]{4,8}$")
+# Foreign (e.g. US) plates print O and 0 alike, and the benchmark labels write it as 0 (BL0GGER, 0SG719);
+# I and Q are read as written. TRAIN-half (even rows) US reads whose raw text had the letter, by label:
+# O -> 0 14, O -> O 5; I -> I 16, I -> 1 1; Q -> Q 17, Q -> 0 1 (the old fold of I and Q to 1 and 0 cost
+# 29 of 374 plate crops).
+FOREIGN_FOLD = str.maketrans({"O": "0"})
 
 
 @dataclass(frozen=True)
@@ -85,12 +97,24 @@ class PlateText:
     text: str
     valid: bool
     country: str  # "IN", "foreign" or "" (not plate-like)
-    kind: str = ""  # "standard", "temporary", "bh" when valid
+    kind: str = ""  # "standard", "temporary", "bh" when valid; "mixed" or "plain" (one class) when foreign
     corrections: int = 0
+    shape_corrections: int = (
+        0  # of ``corrections``, those between characters that look different (SAME_GLYPH)
+    )
+
+
+# One lowercase letter among capitals and digits is a small mark the recogniser spelled (a separator heart
+# or state outline, FMPx703 for FMP703), not a plate character: TRAIN-half reads with one, dropping it gave
+# the label 4 times, keeping it 0 times (no Indian read had one).
+_LONE_LOWER = re.compile(r"^[^a-z]*[a-z][^a-z]*$")
 
 
 def normalise(raw: str) -> str:
-    """Uppercase, fold look-alike Unicode (full-width etc.) and keep only A-Z0-9."""
+    """Uppercase, fold look-alike Unicode (full-width etc.) and keep only A-Z0-9; a lone lowercase letter
+    among at least 4 capitals and digits is dropped (``_LONE_LOWER``)."""
+    if _LONE_LOWER.match(raw) and sum(c.isascii() and (c.isupper() or c.isdigit()) for c in raw) >= 4:
+        raw = re.sub(r"[a-z]", "", raw)
     folded = unicodedata.normalize("NFKC", raw).upper()
     return "".join(c for c in folded if ("A" <= c <= "Z") or ("0" <= c <= "9"))
 
@@ -218,8 +242,12 @@ def parse_indian(text: str) -> tuple[str, str, int] | None:
     return out, kind, cost
 
 
-def interpret(raw: str) -> PlateText:
-    """Interpret one raw OCR read (one line, or two lines joined top then bottom)."""
+def interpret(raw: str, plate_line: bool = False) -> PlateText:
+    """Interpret one raw OCR read (one line, or two lines joined top then bottom).
+
+    ``plate_line``: the read is the main (tallest) text inside a located plate, so 4-8 letters only or
+    digits only is a foreign plate too (kind "plain"); otherwise only letters and digits mixed are.
+    """
     text = normalise(raw)
     candidates = [text]
     for prefix in ("IND", "IN"):
@@ -229,9 +257,13 @@ def interpret(raw: str) -> PlateText:
         parsed = parse_indian(cand)
         if parsed:
             out, kind, cost = parsed
-            return PlateText(out, True, "IN", kind, cost)
-    if _FOREIGN.match(text):
-        return PlateText(text.translate(FOREIGN_FOLD), False, "foreign")
+            shape = sum(
+                a != b and frozenset((a, b)) not in SAME_GLYPH for a, b in zip(cand, out, strict=True)
+            )
+            return PlateText(out, True, "IN", kind, cost, shape)
+    if _FOREIGN.match(text) or (plate_line and _PLATE_LINE.match(text)):
+        mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+        return PlateText(text.translate(FOREIGN_FOLD), False, "foreign", "mixed" if mixed else "plain")
     return PlateText(text, False, "")
 
 

@@ -104,18 +104,52 @@ def _same_row(a: Box, b: Box) -> bool:
     return overlap >= 0.5 * h and 0.6 <= ratio <= 1.67 and -0.6 * h <= gap <= 1.5 * max(a.height, b.height)
 
 
-def _stacked(top: Box, bottom: Box) -> bool:
-    """``bottom`` is the second line of a two-line plate whose first line is ``top``."""
-    h = max(top.height, bottom.height)
-    gap = bottom.y1 - top.y2
+def line_height(line: TextLine) -> float:
+    """The height of a line's text: across its polygon (a tilted line's box is taller than its text)."""
+    if len(line.polygon) == 4:
+        # top-left, top-right, bottom-right, bottom-left
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = line.polygon
+        h = (np.hypot(x3 - x0, y3 - y0) + np.hypot(x2 - x1, y2 - y1)) / 2
+        return float(min(max(h, 1.0), line.box.height))
+    return line.box.height
+
+
+def _height(lines: Iterable[TextLine]) -> float:
+    return max(line_height(ln) for ln in lines)
+
+
+def _stacked(
+    top: Box, bottom: Box, top_h: float | None = None, bottom_h: float | None = None, widths: bool = True
+) -> bool:
+    """``bottom`` is the second line of a two-line plate whose first line is ``top``.
+
+    ``top_h`` / ``bottom_h``: the rows' text heights where known (``line_height``); a tilted plate's row
+    boxes overlap, so the gap between rows is measured from their centres less half their text heights.
+    ``widths``: the rows' widths must be alike (a plate's two rows), not so for small print (MH 13 / BN).
+    """
+    th, bh = top_h or top.height, bottom_h or bottom.height
+    h = max(th, bh)
+    gap = (bottom.y1 + bottom.y2 - top.y1 - top.y2) / 2 - (th + bh) / 2
     x_overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
     ratio = top.height / bottom.height
     return (
         (top.y1 + top.y2) < (bottom.y1 + bottom.y2)
-        and -0.6 * min(top.height, bottom.height) <= gap <= 0.8 * h
+        and -0.6 * min(th, bh) <= gap <= 0.8 * h
         and x_overlap >= 0.5 * min(top.width, bottom.width)
         and 0.4 <= ratio <= 2.0
-        and 0.3 <= top.width / bottom.width <= 2.0
+        and (not widths or 0.3 <= top.width / bottom.width <= 2.0)
+    )
+
+
+def _left_of(pair: Box, right: Box, right_h: float) -> bool:
+    """A stacked pair of short rows (``pair``: their union) just left of ``right``, within its height:
+    the state and district over the series, printed small before the number (MH 13 / BN  4348)."""
+    gap = right.x1 - pair.x2
+    mid = (pair.y1 + pair.y2) / 2
+    return (
+        -0.3 * right_h <= gap <= 1.5 * right_h
+        and right.y1 - 0.25 * right_h <= mid <= right.y2 + 0.25 * right_h
+        and pair.height <= 2.0 * right.height
     )
 
 
@@ -129,8 +163,10 @@ def _has_digit(lines: Iterable[TextLine]) -> bool:
     return any(c.isdigit() for ln in lines for c in clean(ln.text))
 
 
-def find_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
-    """All single lines, same-row joins (up to 3 pieces) and stacked pairs worth interpreting."""
+def find_candidates(lines: Sequence[TextLine], plate: bool = False) -> list[Candidate]:
+    """All single lines, same-row joins (up to 3 pieces), stacked pairs and stacked-pair-then-number rows
+    worth interpreting. ``plate``: the lines are inside a located plate, where a single line of 4-8
+    letters is worth interpreting too (its number may be a word: a US vanity plate)."""
     useful = [ln for ln in lines if clean(ln.text) and clean(ln.text) not in NOISE]
     rows: list[tuple[TextLine, ...]] = [(ln,) for ln in useful]
     by_x = sorted((ln for ln in useful if _joinable(ln)), key=lambda ln: ln.box.x1)
@@ -144,17 +180,65 @@ def find_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
     cands = [Candidate(r, Layout.ONE_LINE) for r in rows]
     joinable = [r for r in rows if all(_joinable(ln) for ln in r)]
     for top in joinable:
-        if not _has_digit(top):  # a state or dealer name above the number is not a plate's first line
-            continue
+        tb, nt = union(ln.box for ln in top), sum(len(clean(ln.text)) for ln in top)
         for bottom in joinable:
             if top is bottom or set(top) & set(bottom):
                 continue
-            tb, bb = union(ln.box for ln in top), union(ln.box for ln in bottom)
-            nt = sum(len(clean(ln.text)) for ln in top)
-            nb = sum(len(clean(ln.text)) for ln in bottom)
-            if 2 <= nt <= 7 and 2 <= nb <= 8 and _stacked(tb, bb):
+            bb, nb = union(ln.box for ln in bottom), sum(len(clean(ln.text)) for ln in bottom)
+            th, bh = _height(top), _height(bottom)
+            # a state or dealer name above the number is not a plate's first line
+            if _has_digit(top) and 2 <= nt <= 7 and 2 <= nb <= 8 and _stacked(tb, bb, th, bh):
                 cands.append(Candidate(top + bottom, Layout.TWO_LINE))
-    return [c for c in cands if is_plate_like("".join(clean(ln.text) for ln in c.lines))]
+            short = len(top) == len(bottom) == 1 and nt + nb <= 6 and _has_digit(top + bottom)
+            if short and _stacked(tb, bb, th, bh, widths=False):
+                pair = union((tb, bb))
+                for right in joinable:
+                    if not set(right) & set(top + bottom) and _has_digit(right):
+                        rb = union(ln.box for ln in right)
+                        tall = rb.height >= 0.8 * max(tb.height, bb.height)
+                        if tall and _left_of(pair, rb, _height(right)):
+                            cands.append(Candidate(top + bottom + right, Layout.ONE_LINE))
+
+    def keep(text: str) -> bool:
+        return is_plate_like(text) or (plate and 4 <= len(text) <= 8 and text.isalpha())
+
+    return [c for c in cands if keep("".join(clean(ln.text) for ln in c.lines))]
+
+
+def _mostly_inside(inner: Box, outer: Box, share: float = 0.6) -> bool:
+    inter = max(0.0, min(inner.x2, outer.x2) - max(inner.x1, outer.x1)) * max(
+        0.0, min(inner.y2, outer.y2) - max(inner.y1, outer.y1)
+    )
+    return inter >= share * inner.area
+
+
+def skipped(cand: Candidate, lines: Sequence[TextLine], min_confidence: float = 0.5) -> int:
+    """Text a candidate leaves out: confident lines (not the IND strip) at least half its text height
+    that lie mostly (60 %) inside its box (``MH 13`` + ``4348`` around ``BN``), or that continue it on
+    its row (``339C`` without the ``4`` before it; ``_same_row``, names of 5+ letters excepted)."""
+    box, own, height = cand.box, set(cand.lines), _height(cand.lines)
+    first, last = min(cand.lines, key=lambda ln: ln.box.x1), max(cand.lines, key=lambda ln: ln.box.x2)
+    out = 0
+    for ln in lines:
+        t = clean(ln.text)
+        if (
+            ln in own
+            or ln.confidence < min_confidence
+            or not t
+            or t in NOISE
+            or line_height(ln) < 0.5 * height
+        ):
+            continue
+        inside = len(t) >= 2 and _mostly_inside(ln.box, box)
+        beside = _joinable(ln) and (_same_row(ln.box, first.box) or _same_row(last.box, ln.box))
+        out += inside or beside
+    return out
+
+
+def height_share(cand: Candidate, lines: Sequence[TextLine], min_confidence: float = 0.5) -> float:
+    """The candidate's tallest text over the tallest confident text (2+ characters) among ``lines``."""
+    ref = [line_height(ln) for ln in lines if ln.confidence >= min_confidence and len(clean(ln.text)) >= 2]
+    return min(1.0, _height(cand.lines) / max(ref)) if ref else 1.0
 
 
 def overlap(a: Box, b: Box) -> float:

@@ -1,0 +1,203 @@
+"""The reader's pure logic on hand-made text lines: candidate geometry, plate-line reads, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from echallan.anpr.grammar import interpret, normalise
+from echallan.anpr.localise import (
+    Candidate,
+    PlateBox,
+    PlateLocaliser,
+    find_candidates,
+    height_share,
+    line_height,
+    skipped,
+)
+from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
+from echallan.anpr.reader import (
+    AUTO_ACCEPT_THRESHOLD,
+    CORRECTION_FACTOR,
+    FOREIGN_FACTOR,
+    PLAIN_FACTOR,
+    SAME_GLYPH_FACTOR,
+    SKIPPED_TEXT_FACTOR,
+    SMALL_TEXT_FACTOR,
+    PlateReader,
+    _score,
+    to_read,
+)
+from echallan.types import Box, Layout
+
+
+def line(text: str, x1: float, y1: float, x2: float, y2: float, conf: float = 0.99) -> TextLine:
+    return TextLine(text, conf, Box(x1, y1, x2, y2))
+
+
+def texts(cands: list[Candidate]) -> set[str]:
+    return {"".join(ln.text for ln in c.lines) for c in cands}
+
+
+# --------------------------------------------------------------------------- grammar: plate lines, folds
+
+
+@pytest.mark.parametrize("raw", ["ANYTEXT", "BLOGGER", "498354", "5555"])
+def test_plate_line_may_be_letters_or_digits_only(raw: str) -> None:
+    assert interpret(raw).country == ""  # elsewhere: a name, a date, a phone number
+    p = interpret(raw, plate_line=True)
+    assert (p.valid, p.country, p.kind) == (False, "foreign", "plain")
+
+
+def test_plate_line_keeps_indian_and_mixed_reads() -> None:
+    assert interpret("MH12AB1234", plate_line=True).valid
+    assert interpret("W17K", plate_line=True).kind == "mixed"
+    assert interpret("ABC", plate_line=True).country == ""  # too short
+    assert interpret("ABCDEFGHI", plate_line=True).country == ""  # too long
+
+
+def test_foreign_reads_fold_o_only() -> None:
+    assert interpret("BLOGGER", plate_line=True).text == "BL0GGER"
+    assert interpret("QIU1688").text == "QIU1688"  # I and Q as read
+
+
+def test_shape_corrections_are_counted_apart_from_look_alikes() -> None:
+    same = interpret("MH12ABO123")  # O -> 0 in the number: a look-alike
+    assert (same.text, same.corrections, same.shape_corrections) == ("MH12AB0123", 1, 0)
+    shape = interpret("CGT2069")  # T -> 1: the recogniser saw another shape
+    assert (shape.text, shape.corrections, shape.shape_corrections) == ("CG12069", 1, 1)
+
+
+def test_correction_factors() -> None:
+    def conf(raw: str) -> float:
+        return to_read(Candidate((line(raw, 0, 0, 100, 20, 1.0),), Layout.ONE_LINE)).confidence
+
+    assert conf("MH12AB1234") == pytest.approx(1.0)
+    assert conf("MH12ABO123") == pytest.approx(SAME_GLYPH_FACTOR)
+    assert conf("MH12ABZ123") < AUTO_ACCEPT_THRESHOLD  # Z -> 2 alone keeps a read from auto-acceptance
+    assert conf("MH12ABZ123") == pytest.approx(CORRECTION_FACTOR)
+
+
+def test_plain_plate_line_scores_below_mixed_foreign() -> None:
+    cand = Candidate((line("ANYTEXT", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE)
+    assert to_read(cand).text == "ANYTEXT" and to_read(cand).country == ""
+    read = to_read(cand, plate_line=True)
+    assert read.country == "foreign" and read.confidence == pytest.approx(PLAIN_FACTOR)
+    mixed = to_read(Candidate((line("ABC1234", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
+    assert mixed.confidence == pytest.approx(FOREIGN_FACTOR)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def test_line_height_follows_a_tilted_polygon() -> None:
+    poly = ((0.0, 20.0), (100.0, 0.0), (100.0, 30.0), (0.0, 50.0))  # 30 px text, tilted: box 50 tall
+    ln = TextLine("MH02", 0.9, Box(0, 0, 100, 50), poly)
+    assert line_height(ln) == pytest.approx(30.0)
+    assert line_height(line("MH02", 0, 0, 100, 50)) == 50.0  # no polygon: the box
+
+
+def test_tilted_two_line_plate_rows_still_stack() -> None:
+    # row boxes overlap (tilt), their text does not: MH 02 over BW2586
+    top = TextLine("MH02", 0.95, Box(26, 0, 177, 98), ((26, 40), (177, 0), (177, 58), (26, 98)))
+    bottom = TextLine("BW2586", 0.99, Box(20, 38, 177, 153), ((20, 83), (177, 38), (177, 108), (20, 153)))
+    assert "MH02BW2586" in texts(find_candidates([top, bottom]))
+    # the same boxes without polygons overlap too much to be two rows
+    assert "MH02BW2586" not in texts(
+        find_candidates([line("MH02", 26, 0, 177, 98), line("BW2586", 20, 38, 177, 153)])
+    )
+
+
+def test_small_stacked_state_and_series_before_the_number() -> None:
+    lines = [line("MH 13", 83, 58, 178, 93), line("BN", 111, 88, 157, 120), line("4348", 188, 64, 300, 115)]
+    cands = find_candidates(lines)
+    assert "MH 13BN4348" in texts(cands)
+    # the row join that jumps over BN leaves out text inside its own box
+    jump = next(c for c in cands if "".join(ln.text for ln in c.lines) == "MH 134348")
+    whole = next(c for c in cands if "".join(ln.text for ln in c.lines) == "MH 13BN4348")
+    assert skipped(jump, lines) == 1 and skipped(whole, lines) == 0
+    assert to_read(whole).text == "MH13BN4348"
+    assert _score(jump, lines, in_plate=False)[1] == pytest.approx(SKIPPED_TEXT_FACTOR)
+
+
+def test_skipped_counts_a_neighbour_on_the_row_but_not_small_print() -> None:
+    four, rest, sticker = (
+        line("4", 18, 47, 59, 113),
+        line("339C", 126, 23, 314, 129),
+        line("1-02", 19, 13, 61, 39),
+    )
+    alone = Candidate((rest,), Layout.ONE_LINE)
+    assert skipped(alone, [four, rest, sticker]) == 1  # the 4 continues it
+    joined = Candidate((four, rest), Layout.ONE_LINE)
+    assert skipped(joined, [four, rest, sticker]) == 0  # the sticker is small print, not left out
+    assert skipped(joined, [four, rest, line("IND", 20, 40, 50, 110)]) == 0  # nor the IND strip
+
+
+def test_plate_number_is_the_tallest_text_in_a_located_plate() -> None:
+    lines = [
+        line("SEP 15", 0, 0, 60, 20),
+        line("498354", 10, 25, 300, 110),
+        line("DELAWARE", 80, 115, 230, 140),
+    ]
+    assert height_share(Candidate((lines[1],), Layout.ONE_LINE), lines) == 1.0
+    assert height_share(Candidate((lines[0],), Layout.ONE_LINE), lines) < 0.5
+    reads = {
+        r.text: (r, f, main) for r, f, main in (_score(c, lines, True) for c in find_candidates(lines, True))
+    }
+    number, factor, main = reads["498354"]
+    assert main and factor == 1.0 and number.country == "foreign"
+    sticker, factor, main = reads["SEP15"]
+    assert not main and factor == pytest.approx(SMALL_TEXT_FACTOR) and sticker.confidence < number.confidence
+    # outside a located plate, size says nothing (a shop sign may be the tallest text)
+    assert _score(find_candidates(lines)[0], lines, in_plate=False)[1] == 1.0
+
+
+def test_letters_only_lines_only_inside_a_plate() -> None:
+    lines = [line("ARIZONA", 0, 0, 100, 20), line("BUKTLST", 0, 25, 300, 110)]
+    assert "BUKTLST" not in texts(find_candidates(lines))
+    assert {"BUKTLST", "ARIZONA"} <= texts(find_candidates(lines, plate=True))
+
+
+# --------------------------------------------------------------------------- located plates
+
+
+class FixedLocaliser(PlateLocaliser):
+    def __init__(self, boxes: list[PlateBox]) -> None:
+        self.boxes = boxes
+
+    def locate(self, image: np.ndarray) -> list[PlateBox]:
+        return self.boxes
+
+
+class CountingRecogniser(OcrBackend, Recogniser):
+    """Reads every crop as the same foreign plate; counts the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        self.calls.append(image.shape[:2])
+        return [line("ABC 1234", 5, 5, image.shape[1] - 5, image.shape[0] - 5, 0.8)]
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.calls.append(crop.shape[:2])
+        return TextLine("ABC 1234", 0.8, Box(0, 0, crop.shape[1], crop.shape[0]))
+
+
+def test_a_box_inside_a_plate_already_read_is_skipped() -> None:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate, sticker = PlateBox(Box(50, 50, 350, 150), 0.9), PlateBox(Box(300, 55, 340, 80), 0.5)
+    backend = CountingRecogniser()
+    PlateReader(backend, FixedLocaliser([plate, sticker])).read(image)
+    one = len(backend.calls)
+    backend.calls.clear()
+    PlateReader(backend, FixedLocaliser([plate])).read(image)
+    assert one == len(backend.calls)  # the sticker box inside the plate was not read
+
+
+def test_a_lone_lowercase_letter_is_a_mark_not_a_character() -> None:
+    assert normalise("FMPx703") == "FMP703"
+    assert normalise("HKOwE7C") == "HKOE7C"
+    assert normalise("Maryland") == "MARYLAND"  # a word keeps its letters
+    assert normalise("ab12") == "AB12"
+    assert normalise("x123") == "X123"  # too few capitals and digits around it to tell
