@@ -138,16 +138,16 @@ class _Run:
         window = self.camera.signal.smoothing_frames
         return smooth_states(self.raw_states[-window:], window)[-1]
 
-    def step(self, index: int, frame: np.ndarray) -> None:
+    def step(self, index: int, frame: np.ndarray, detections: sv.Detections) -> None:
+        """One analysed frame, with the detector's boxes on it (found on the detection thread)."""
         t0 = time.perf_counter()
-        detections = self.models.detector.detect(frame)
         names = detections.data.get("class_name", np.array([], dtype=str))
         is_person = np.array([str(n) == "person" for n in names], dtype=bool)
         persons = [Box(*map(float, xyxy)) for xyxy in detections.xyxy[is_person]]
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
             vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons, self.looks)
-        t0 = self.timed("detect", t0)
+        t0 = self.timed("close_ups", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)
         self.timeline.append(index, index / self.fps, self.signal_state(index, frame))
@@ -336,6 +336,17 @@ def read_plate(
     return vote(reads), (best[1] if best is not None and best[1].size else None)
 
 
+def detected(
+    frames: Iterator[tuple[int, np.ndarray]], detector: Detector, seconds: dict[str, float]
+) -> Iterator[tuple[int, np.ndarray, sv.Detections]]:
+    """Each frame with the detector's boxes for the whole frame; its time is added to ``seconds``."""
+    for index, frame in frames:
+        t0 = time.perf_counter()
+        detections = detector.detect(frame)
+        seconds["detect"] += time.perf_counter() - t0
+        yield index, frame, detections
+
+
 def process_source(
     camera: Camera,
     source: Source,
@@ -345,11 +356,13 @@ def process_source(
 ) -> VideoResult:
     run = _Run(camera, source, models, evidence_dir)
     frames = 0
-    stream: Iterator[tuple[int, np.ndarray]] = read_ahead(source.frames(camera.frame_stride))
+    decoded = read_ahead(source.frames(camera.frame_stride))
+    # decoding, detection and the rest each on a thread of their own, one frame after the other
+    stream = read_ahead(detected(decoded, models.detector, run.seconds), depth=2, name="detect")
     t0 = time.perf_counter()
-    for index, frame in stream:
-        t0 = run.timed("decode", t0)
-        run.step(index, frame)
+    for index, frame, detections in stream:
+        t0 = run.timed("wait", t0)
+        run.step(index, frame, detections)
         frames += 1
         if on_frame:
             on_frame(index)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Full, Queue
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import cv2
@@ -25,6 +26,8 @@ import numpy as np
 
 from echallan.errors import InputError
 from echallan.evidence import sha256_file
+
+T = TypeVar("T")
 
 DEFAULT_FPS = 25.0
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
@@ -63,13 +66,14 @@ class Source(ABC):
         self.close()
 
 
-def read_ahead(frames: Iterator[tuple[int, np.ndarray]], depth: int = 4) -> Iterator[tuple[int, np.ndarray]]:
-    """``frames``, decoded by a background thread up to ``depth`` frames ahead of the consumer.
+def read_ahead(frames: Iterator[T], depth: int = 4, name: str = "decode") -> Iterator[T]:
+    """``frames`` (or anything), produced by a background thread up to ``depth`` items ahead of the
+    consumer.
 
     Decoding (OpenCV releases the GIL) then overlaps with the caller's work on the other frames.
-    An error in the decoder is raised in the consumer, at the point the frames ran out.
+    An error in the producer is raised in the consumer, at the point the items ran out.
     """
-    queue: Queue[tuple[int, np.ndarray] | BaseException | None] = Queue(maxsize=depth)
+    queue: Queue[T | BaseException | None] = Queue(maxsize=depth)
     stop = threading.Event()
 
     def work() -> None:
@@ -87,7 +91,7 @@ def read_ahead(frames: Iterator[tuple[int, np.ndarray]], depth: int = 4) -> Iter
         except BaseException as exc:  # handed over to the consumer
             queue.put(exc)
 
-    thread = threading.Thread(target=work, name="decode", daemon=True)
+    thread = threading.Thread(target=work, name=name, daemon=True)
     thread.start()
     try:
         while (item := queue.get()) is not None:

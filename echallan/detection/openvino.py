@@ -8,6 +8,7 @@ Output decoding follows the export:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ class OpenVinoYolo:
             (dims[2].get_length(), dims[3].get_length()) if dims.is_static else None
         )
         self._requests: dict[tuple[int, int], Any] = {}
+        self._lock = threading.Lock()  # an infer request serves one caller at a time
 
     @property
     def size(self) -> int:
@@ -100,17 +102,19 @@ class OpenVinoYolo:
         agnostic: bool = False,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Boxes (xyxy, canvas pixels), scores and class ids of ``class_ids`` (all if None), after NMS."""
-        request = self._request(canvas.shape[:2])
-        request.infer({0: np.ascontiguousarray(canvas)[None]})
-        out = request.get_output_tensor(0).data[0]
         wanted = np.asarray(list(class_ids) if class_ids is not None else sorted(self.names), dtype=int)
-        scores_all = out[4:][wanted]
+        with self._lock:
+            request = self._request(canvas.shape[:2])
+            request.infer({0: np.ascontiguousarray(canvas)[None]})
+            out = request.get_output_tensor(0).data[0]
+            centres = out[:4].copy()  # the request's buffer is reused by its next call
+            scores_all = out[4:][wanted]
         best = scores_all.argmax(axis=0)
         scores = scores_all[best, np.arange(scores_all.shape[1])]
         keep = scores >= confidence
         if not keep.any():
             return np.zeros((0, 4)), np.zeros(0), np.zeros(0, dtype=int)
-        cx, cy, bw, bh = out[:4, keep]
+        cx, cy, bw, bh = centres[:, keep]
         ids, scores = wanted[best[keep]], scores[keep]
         xywh = np.stack([cx - bw / 2, cy - bh / 2, bw, bh], axis=1)
         groups = np.zeros_like(ids) if agnostic else ids

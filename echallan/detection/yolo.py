@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -100,13 +101,15 @@ class YoloDetector(Detector):
             self._model = YOLO(str(path), task="detect")
             names = self._model.names
         self._names: dict[int, str] = names
+        self._lock = threading.Lock()
         self._class_ids = [i for i, n in names.items() if n in classes]
 
     def detect(self, frame: np.ndarray) -> sv.Detections:
         if self._ir is None:
-            results = self._model.predict(
-                frame, conf=self._confidence, classes=self._class_ids, imgsz=self._imgsz, verbose=False
-            )
+            with self._lock:  # one Ultralytics model, called from the detection and the main thread
+                results = self._model.predict(
+                    frame, conf=self._confidence, classes=self._class_ids, imgsz=self._imgsz, verbose=False
+                )
             return sv.Detections.from_ultralytics(next(iter(results)))
         return self._run_ir(self._ir, frame, self._ir.size)
 
