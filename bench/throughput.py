@@ -80,16 +80,23 @@ no_helmet = true
 SIGNAL_LOG = "time,state\n2026-11-01T09:00:00+05:30,green\n2026-11-01T09:00:02+05:30,red\n"
 
 
-NOTES = """Before and after the speed work (2026-11-22, the two versions alternated in one session, 2 runs
-each, twice): the first session's pipeline 10.1-17.4 s a run (median 11.9 s), this one 3.8-4.9 s
-(median 4.4 s): 2.7x faster. What changed: the INT8 OpenVINO helmet model (87 vs 294 ms an image,
-same F1) run only while the no-helmet rule can still fire; the trained plate detector instead of the
-text detector on vehicle crops, and no whole-crop search in video; PNG evidence through fpng (10 vs
-88 ms a 1080p frame); 640 px clips; the YOLO IR run directly; decoding on a read-ahead thread;
-close-up looks that found nothing skip a frame. The machine's own speed drifted during the day:
-the same code measured 3.7 to 4.8 s a run at different hours. Still short of 2x real time: the
-detector alone (53 frames plus about 40 close-up looks at 20-33 ms) and the decoding (0.8-1.3 s of
-CPU) take most of the 3.15 s budget on two cores."""
+NOTES = """Speed work this session (2026-11-22, same machine; its speed drifts, by 10-20 % within
+half an hour, so changes were compared alternately in one session):
+- Close-up looks for bikes hidden under riders run on a dynamic-input INT8 twin of the detector at
+  416x416 (`scripts/export_detector.py`, made by `make setup`): about 9 ms a look instead of 25.
+- The detector takes the uint8 canvas as it is; the conversion to a float RGB blob runs inside the
+  model (OpenVINO pre-processing): 26 -> 19 ms a 1080p frame alone, identical boxes.
+- One FFmpeg decoder thread instead of FFmpeg's automatic count (it runs beside the models anyway).
+- Whole-frame detection runs on its own thread between decoding and the rest.
+- One untimed warm-up run (OpenVINO compiles each input shape on first use).
+Tried and dropped: a rectangular 640x384 canvas for whole frames (40 % fewer pixels, but it lost a
+car near the frame's top edge that the square canvas keeps: over-speed and no-parking each missed
+1 of 8 generated clips); PyAV decoding that skips unwanted non-reference frames (0.84 instead of
+1.23 s of CPU to decode this clip, yet slower overall, medians 3.19 vs 3.05 s alternated: its many
+GIL round-trips starve it beside the Python main thread); evidence writing on a background thread
+(within the noise); one OpenVINO thread (3.7-3.9 s). The pipeline is CPU-bound on 2 cores: decoding
+(about 1.2 s of CPU), 53 whole-frame detections, about 40 close-up looks, the helmet model on
+motorcycles, OCR and evidence writing add up to about 5.5 s of CPU for this 6.3 s clip."""
 
 
 def peak_rss_mb() -> float:
@@ -150,10 +157,11 @@ def main() -> None:
             "triple riding, no helmet); plates read once per violating track from its 3 largest sightings; "
             "helmets read on motorcycles' best frames, the INT8 helmet model only while the no-helmet rule "
             "could still fire; the plate detector locates plates in vehicle crops "
-            "(`python bench/throughput.py`). Frames are decoded on a read-ahead thread, so `decode` is only "
-            "the time spent waiting for a frame; the decoding itself overlaps the other stages and shows in "
-            "their times (about 0.8 s of CPU for the 157 frames here). `detect` includes the detector's "
-            "close-up looks at groups of persons for hidden two-wheelers (about one a frame on this street).",
+            "(`python bench/throughput.py`). Three threads work one after the other on the frames: "
+            "decoding, whole-frame detection (`detect`, on its own thread) and the rest. `wait` is the main "
+            "thread waiting for a decoded, detected frame; `close_ups` are the detector's second looks at "
+            "groups of persons for hidden two-wheelers (about one a frame on this street). The threads "
+            "overlap and share two cores, so the stage times add up to more than the wall time.",
             "",
             *rows,
         ]
