@@ -33,21 +33,21 @@ from echallan.rules.engine import HEAD_RULES
 from echallan.scenarios import KINDS, build, load_sprites, scenario
 from echallan.settings import Settings
 
-NOTES = """Triple riding with more clips (2026-11-22): `--kinds triple_riding --variants 16` gives
-12 true positives, 0 false positives, 4 false negatives (recall 75 %, F1 0.857); 24 clips give
-15 / 0 / 9 (F1 0.769), so the 8-clip F1 above does not hold on larger samples. The clips reuse
-4 triple-rider photos (variant mod 4), and the misses are two of them. Photo 3 (three riders in a
-row, side view): the detector separates two persons in most frames and three in 8-27 % of them,
-under the 25 % the rule needs in 5 of its 6 clips; a single rider with a pedestrian beside the bike
-reaches 18 %, so a lower share would not separate them. Photo 0 (two scooters, five heads): the
-detector finds no motorcycle in whole frames, and the close-up looks give tracks of 0-3 frames.
-The rule now also counts the helmet model's heads over the bike on the frames it already looks at (fires on 3+
-heads scored >= 0.5 in both looked-at frames); same counts as before on these clips (16: 12 / 0 /
-4, 24: 15 / 0 / 9): it fires on photo 2, which the persons already catch, and on photo 3 the model
-scores the middle rider's head at most 0.35 (photo 0 has no track to look at). On the 448
-labelled helmet_riders photos with a motorcycle, 3+ heads over the largest bike are seen on 9 of
-13 photos with 3+ riders and on 3 of 435 others (a bike box spanning two scooters, a convoy's
-riders behind, a real triple whose labels fall outside the bike)."""
+NOTES = """Triple riding on more clips (2026-11-22, this code): 16 clips give 13 true positives, 0
+false positives, 3 false negatives (F1 0.897); 24 clips give 18 / 0 / 6 (F1 0.857). The 8-clip F1
+above does not hold on larger samples, so the F1 >= 0.9 target is not met. The clips reuse 4
+triple-rider photos (variant mod 4). Photo 3 (three boys in a row, side view) is missed in 5 of its
+6 clips: the person detector separates two of them in most frames (three in 8-27 %, under the 25 %
+the rule needs; a single rider with a pedestrian beside the bike reaches 18 %), and the helmet model
+finds only the front rider's head (the others face away). That is a limit of the COCO detector and
+of the helmet model, not of the rule. Photo 0 (two scooters close together), missed by the earlier
+code in most clips, is caught in all 6 now that close-up looks run on the 416 px twin (at 640 px:
+12 / 0 / 4 on 16 clips; at 320 px: 11 / 1 / 5). The rule also counts the helmet model's heads over
+the bike on the frames it already looks at (3+ heads scored >= 0.3 in both looked-at frames): on
+the 448 labelled helmet_riders photos with a motorcycle, 3+ heads over the largest bike are seen
+on 9 of 13 photos with 3+ riders and on 3 of 435 others (a bike box spanning two scooters, a
+convoy's riders behind, a real triple whose labels fall outside the bike); no clip result changed
+with it."""
 
 
 def match(
