@@ -117,3 +117,21 @@ def test_whole_frames_run_on_the_shared_model(model_dir: Path, datasets_dir: Pat
     a = YoloDetector(model_dir, derived_dir=derived_dir).detect(frame)
     b = YoloDetector(model_dir, derived_dir=derived_dir / "none").detect(frame)
     assert len(a) > 3 and np.array_equal(a.xyxy, b.xyxy)
+
+
+@pytest.mark.integration
+def test_concurrent_calls_give_the_same_boxes_as_one_at_a_time(
+    model_dir: Path, datasets_dir: Path, derived_dir: Path
+) -> None:
+    """The pipeline detects on its own thread while the main thread looks again at close-ups."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    detector = YoloDetector(model_dir, derived_dir=derived_dir / "none")  # one IR serves both calls
+    frames = _frames(datasets_dir, 4)
+    crops = [f[300:700, 300:700] for f in frames]
+    alone = [detector.detect(f).xyxy for f in frames] + [detector.detect_close(c).xyxy for c in crops]
+    with ThreadPoolExecutor(2) as pool:
+        whole = pool.map(detector.detect, frames)
+        close = pool.map(detector.detect_close, crops)
+        together = [d.xyxy for d in whole] + [d.xyxy for d in close]
+    assert all(np.array_equal(a, b) for a, b in zip(alone, together, strict=True))

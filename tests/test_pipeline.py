@@ -158,3 +158,23 @@ def test_a_single_helmeted_rider_costs_one_look(tmp_path: Path, bike_camera) -> 
     helmet = FixedHeads([crop_head(24, helmet=True)])
     result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
     assert result.events == () and helmet.calls == 1
+
+
+class FailingDetector(BoxDetector):
+    """Works for a few frames, then fails, as a broken model or driver would."""
+
+    def __init__(self, fail_at: int) -> None:
+        self.calls, self.fail_at = 0, fail_at
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise RuntimeError("detector failed")
+        return super().detect(frame)
+
+
+def test_an_error_on_the_detection_thread_reaches_the_caller(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=0)
+    with pytest.raises(RuntimeError, match="detector failed"):
+        process_video(camera, clip, Models(FailingDetector(fail_at=5), FixedReader()), tmp_path / "ev")
