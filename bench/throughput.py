@@ -132,7 +132,7 @@ def main() -> None:
             print(f"run {run}: {walls[-1]:.2f} s, {len(result.events)} events, split {result.seconds}")
     duration = source.info.frame_count / source.info.fps
     wall = statistics.median(walls)
-    stages = ["wait", "detect", "close_ups", "track", "rules", "helmet", "ocr", "evidence"]
+    stages = ["decode", "detect", "wait", "close_ups", "track", "rules", "helmet", "ocr", "evidence"]
     split = {k: statistics.median(sp.get(k, 0.0) for sp in splits) for k in stages}
     rows = [
         "| measure | value |",
@@ -158,7 +158,7 @@ def main() -> None:
             "helmets read on motorcycles' best frames, the INT8 helmet model only while the no-helmet or "
             "triple-riding rule could still fire; the plate detector locates plates in vehicle crops "
             "(`python bench/throughput.py`). Three threads work one after the other on the frames: "
-            "decoding, whole-frame detection (`detect`, on its own thread) and the rest. `wait` is the main "
+            "decoding (`decode`), whole-frame detection (`detect`) and the rest. `wait` is the main "
             "thread waiting for a decoded, detected frame; `close_ups` are the detector's second looks at "
             "groups of persons for hidden two-wheelers (about one a frame on this street). The threads "
             "overlap and share two cores, so the stage times add up to more than the wall time.",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 import cv2
 import numpy as np
@@ -40,6 +40,8 @@ from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
 from echallan.sources import Source, open_source, read_ahead
 from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalState, Track, Violation
+
+T = TypeVar("T")
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
@@ -336,6 +338,17 @@ def read_plate(
     return vote(reads), (best[1] if best is not None and best[1].size else None)
 
 
+def _timed(items: Iterator[T], seconds: dict[str, float], stage: str) -> Iterator[T]:
+    """``items``, with the time spent producing each one added to ``seconds[stage]``."""
+    while True:
+        t0 = time.perf_counter()
+        item = next(items, None)
+        seconds[stage] += time.perf_counter() - t0
+        if item is None:
+            return
+        yield item
+
+
 def detected(
     frames: Iterator[tuple[int, np.ndarray]], detector: Detector, seconds: dict[str, float]
 ) -> Iterator[tuple[int, np.ndarray, sv.Detections]]:
@@ -356,7 +369,7 @@ def process_source(
 ) -> VideoResult:
     run = _Run(camera, source, models, evidence_dir)
     frames = 0
-    decoded = read_ahead(source.frames(camera.frame_stride))
+    decoded = read_ahead(_timed(source.frames(camera.frame_stride), run.seconds, "decode"))
     # decoding, detection and the rest each on a thread of their own, one frame after the other
     stream = read_ahead(detected(decoded, models.detector, run.seconds), depth=2, name="detect")
     t0 = time.perf_counter()
