@@ -20,7 +20,8 @@ from echallan.types import Layout
 pytestmark = pytest.mark.integration
 
 DATASETS = Settings.from_env().datasets_dir
-FLOORS = {"india": 0.88, "india crops": 0.9, "us": 0.55, "us crops": 0.62, "plate crops": 0.52}
+#: One miss below what the reader gets today on these subsets (2026-11-22), so a regression fails.
+FLOORS = {"india": 0.9, "india crops": 0.9, "us": 0.75, "us crops": 0.78, "plate crops": 0.73}
 
 
 Row = tuple[Path, str, tuple[float, float, float, float]]
