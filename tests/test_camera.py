@@ -57,3 +57,28 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
         load_camera(write(tmp_path, "id = "))
     with pytest.raises(ConfigError, match="not found"):
         load_camera(tmp_path / "nope.toml")
+
+
+def test_the_documented_example_is_a_valid_camera_file(tmp_path: Path) -> None:
+    """docs/CAMERA.md's example, every key in it, loads as written (the docs match the code)."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "CAMERA.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.S)
+    assert example is not None
+    (tmp_path / "signals").mkdir()
+    (tmp_path / "signals" / "j1.csv").write_text("time,state\n2026-11-01T09:00:00+05:30,red\n")
+    (tmp_path / "cam.toml").write_text(example.group(1), encoding="utf-8")
+    cam = load_camera(tmp_path / "cam.toml")
+    assert cam.gps == (12.9756, 77.6066) and cam.signal.log == tmp_path / "signals" / "j1.csv"
+    assert len(cam.lanes) == 1 and len(cam.no_parking) == 1 and cam.speed_trap is not None
+    assert cam.limits == {"default": 50.0, "motorcycle": 40.0, "bus": 40.0}
+    assert {v.value for v in cam.violations} == {
+        "red_light",
+        "stop_line",
+        "wrong_way",
+        "over_speed",
+        "no_parking",
+        "triple_riding",
+        "no_helmet",
+    }
