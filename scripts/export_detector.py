@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from coco_weights import COCO_IR, coco_init  # noqa: E402
 
-from echallan.detection.yolo import DEFAULT_WEIGHTS, DYNAMIC_SOURCE  # noqa: E402
+from echallan.detection.yolo import DYNAMIC_SOURCE, twin_path  # noqa: E402
 from echallan.settings import Settings  # noqa: E402
 
 WORK = ROOT / "var" / "detector_export"
@@ -65,8 +65,7 @@ def sha256(path: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     settings = Settings.from_env()
-    twin = settings.derived_dir / DEFAULT_WEIGHTS.replace("_openvino_model", "_dynamic")
-    ap.add_argument("--out", type=Path, default=twin)
+    ap.add_argument("--out", type=Path, default=twin_path(settings.derived_dir))
     ap.add_argument("--frames", type=int, default=200, help="calibration frames")
     args = ap.parse_args()
     source = settings.model_dir / COCO_IR

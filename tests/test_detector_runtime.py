@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from echallan.detection.openvino import PAD, letterbox
-from echallan.detection.yolo import DEFAULT_WEIGHTS, DYNAMIC_SOURCE, YoloDetector, dynamic_twin
+from echallan.detection.yolo import DEFAULT_WEIGHTS, DYNAMIC_SOURCE, YoloDetector, dynamic_twin, twin_path
 from echallan.settings import Settings
 
 
@@ -35,7 +35,7 @@ def _fake_weights(root: Path, payload: bytes) -> Path:
 
 
 def _fake_twin(derived: Path, made_from: str) -> Path:
-    twin = derived / DEFAULT_WEIGHTS.replace("_openvino_model", "_dynamic")
+    twin = twin_path(derived)
     twin.mkdir(parents=True)
     (twin / "yolo11n.xml").write_text("<net/>")
     (twin / "metadata.yaml").write_text("names: {0: person}\n")
@@ -68,7 +68,7 @@ def test_twin_without_its_record_is_ignored(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def derived_dir() -> Path:
     derived = Settings.from_env().derived_dir
-    if not (derived / DEFAULT_WEIGHTS.replace("_openvino_model", "_dynamic") / DYNAMIC_SOURCE).is_file():
+    if not (twin_path(derived) / DYNAMIC_SOURCE).is_file():
         pytest.fail(f"no detector twin in {derived}: run `make setup`", pytrace=False)
     return derived
 

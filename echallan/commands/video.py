@@ -94,7 +94,7 @@ def _models(s: Settings, with_helmet: bool = False) -> Any:
     from echallan.pipeline import Models
 
     return Models(
-        YoloDetector(s.model_dir),
+        YoloDetector(s.model_dir, derived_dir=s.derived_dir),
         PlateReader(search_whole=False),  # video: only plates the detector finds in a sighting are read
         default_helmet_detector() if with_helmet else None,
     )

@@ -54,9 +54,14 @@ def resolve_weights(model_dir: Path, name: str = DEFAULT_WEIGHTS) -> Path:
     return path
 
 
+def twin_path(derived_dir: Path, weights: str = DEFAULT_WEIGHTS) -> Path:
+    """Where ``scripts/export_detector.py`` puts the dynamic-input twin of the IR folder ``weights``."""
+    return derived_dir / weights.replace("_openvino_model", "_dynamic")
+
+
 def dynamic_twin(weights: Path, derived_dir: Path) -> Path | None:
     """The derived dir's dynamic-input export of ``weights``, if one was made from exactly these weights."""
-    twin = derived_dir / weights.name.replace("_openvino_model", "_dynamic")
+    twin = twin_path(derived_dir, weights.name)
     bins = sorted(weights.glob("*.bin")) if weights.is_dir() else []
     try:
         made_from = json.loads((twin / DYNAMIC_SOURCE).read_text(encoding="utf-8"))["source_bin_sha256"]

@@ -22,9 +22,11 @@ from echallan.rules.timeline import SignalTimeline
 from echallan.rules.wrong_way import wrong_way
 from echallan.types import Offence, Track, Violation
 
+#: Rules decided over a whole track, once it ends.
 FINAL_RULES = frozenset({Offence.TRIPLE_RIDING, Offence.NO_HELMET})
-#: Rules that read the helmet model's heads: a camera enabling any of them needs the model loaded.
-HEAD_RULES = frozenset({Offence.TRIPLE_RIDING, Offence.NO_HELMET})
+#: Rules that read the helmet model's heads (today the final rules): a camera enabling any of them
+#: needs the model loaded.
+HEAD_RULES = FINAL_RULES
 #: The helmet model looks at these vehicles only (triple riding on bicycles counts persons only).
 HEAD_CLASSES = frozenset({"motorcycle"})
 
