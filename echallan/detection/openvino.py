@@ -18,6 +18,11 @@ import numpy as np
 
 #: Ultralytics' defaults for its predict(): NMS IoU, most detections kept, letterbox pad colour.
 NMS_IOU, MAX_DET, PAD = 0.7, 300, 114
+#: How every model compiles for the CPU. Threads are not pinned to cores: the models run on two
+#: threads (whole-frame detection, and the close-up, helmet and plate models on the main thread)
+#: beside the decoder, so pinned workers of two models wait on the same cores. Unpinned, the
+#: throughput bench ran 0.86x the pinned time (paired runs, docs/BENCHMARKS.md).
+CPU_CONFIG: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY", "ENABLE_CPU_PINNING": False}
 
 
 def is_openvino_export(path: Path) -> bool:
@@ -90,7 +95,7 @@ class OpenVinoYolo:
             ppp.input().preprocess().convert_element_type(ov.Type.f32).convert_color(ColorFormat.RGB).scale(
                 255.0
             )
-            compiled = self._core.compile_model(ppp.build(), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
+            compiled = self._core.compile_model(ppp.build(), "CPU", CPU_CONFIG)
             self._requests[shape] = compiled.create_infer_request()
         return self._requests[shape]
 
