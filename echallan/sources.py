@@ -32,6 +32,9 @@ T = TypeVar("T")
 DEFAULT_FPS = 25.0
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
+#: FFmpeg threads per video file. One: decoding runs beside the models (``read_ahead``), and
+#: FFmpeg's own threads would only compete with the models' for the same cores.
+DECODE_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,7 @@ class VideoFileSource(Source):
         """Decode sequentially. A frame that fails to decode is noted and skipped; the frames after it
         keep their indices (counted, or from timestamps). H.264 errors are often concealed instead."""
         _check_stride(stride)
-        # One decoder thread: decoding runs beside the models (``read_ahead``), and FFmpeg's own
-        # threads would only compete with the models' for the same cores (and cost more CPU in all).
-        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, DECODE_THREADS])
         if not cap.isOpened():
             raise InputError(f"cannot decode video: {self.path} (corrupt or not a video)")
         count, index, name = self.info.frame_count, 0, self.path.name
