@@ -13,6 +13,7 @@ one-off cost per process that a batch of videos pays once.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -96,7 +97,29 @@ car near the frame's top edge that the square canvas keeps: over-speed and no-pa
 GIL round-trips starve it beside the Python main thread); evidence writing on a background thread
 (within the noise); one OpenVINO thread (3.7-3.9 s). The pipeline is CPU-bound on 2 cores: decoding
 (about 1.2 s of CPU), 53 whole-frame detections, about 40 close-up looks, the helmet model on
-motorcycles, OCR and evidence writing add up to about 5.5 s of CPU for this 6.3 s clip."""
+motorcycles, OCR and evidence writing add up to about 5.5 s of CPU for this 6.3 s clip.
+
+Later session (2026-11-22, evening). Compared by paired runs in one process (variants alternate
+run by run, the first pair discarded), with no other work on the machine:
+- OpenVINO threads are no longer pinned to cores (`ENABLE_CPU_PINNING` off): two models run at
+  once beside the decoder, and pinned workers of both waited on the same two cores. Paired ratio
+  0.86 and 0.91 of the pinned time in two comparisons.
+Tried and dropped: 2 or FFmpeg's automatic decoder threads instead of 1 (ratios 1.01, 1.02); one
+lock over all models, so only one infers at a time (1.08); one OpenVINO thread for the close-up and
+helmet models (1.09) or for all models (about 5 % less CPU but fewer cores busy: slower); close-up
+canvases fitted to the crop's shape (256/320/416 short side; same triple-riding result, ratio 1.00);
+a 1 ms or 0.5 ms GIL switch interval (0.97, 1.03: noise); rectangular whole-frame canvases again,
+on the twin: 640x384 missed 1 of 8 over-speed and 1 of 8 no-parking clips, 640x416 2 of 8
+no-parking, while the twin's square canvas kept all 8 (so the shape, not the twin's quantisation,
+loses them). The machine's speed drifts: this code's median measured 2.19x and, 20 minutes later,
+1.68-1.83x in three back-to-back benchmarks, with nothing else running in the VM. The CPU time
+row shows the work itself: about 5.2 s of CPU for the 6.3 s clip."""
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far, all threads together."""
+    t = os.times()
+    return t.user + t.system
 
 
 def peak_rss_mb() -> float:
@@ -113,7 +136,7 @@ def main() -> None:
     s = Settings.from_env()
     clip = s.datasets_dir / "traffic_clips" / "bench_1080p25_h264.mp4"
     models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), default_helmet_detector())
-    walls, splits, events, frames = [], [], [], 0
+    walls, cpus, splits, events, frames = [], [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "signal.csv").write_text(SIGNAL_LOG, encoding="utf-8")
@@ -123,9 +146,10 @@ def main() -> None:
             process_source(camera, open_source(clip), models, folder / f"warmup{run}")
         for run in range(args.runs):
             source = open_source(clip)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             result = process_source(camera, source, models, folder / f"evidence{run}")
             walls.append(time.perf_counter() - t0)
+            cpus.append(cpu_seconds() - c0)
             splits.append(result.seconds)
             events.append(len(result.events))
             frames = result.frames_analysed
@@ -143,6 +167,8 @@ def main() -> None:
         f"({frames / duration:.1f} per second of video) |",
         f"| wall time, median of {args.runs} | {wall:.2f} s (runs: {', '.join(f'{w:.2f}' for w in walls)}) |",
         f"| speed | **{duration / wall:.2f}x real time**, {frames / wall:.1f} analysed frames/s |",
+        f"| CPU time (all threads), median | {statistics.median(cpus):.2f} s: "
+        f"{statistics.median(cpus) / wall:.2f} of 2 cores busy |",
         f"| events per run | {statistics.median(events):g} |",
         f"| peak memory (process RSS, models included) | {peak_rss_mb():.0f} MB |",
         "",
