@@ -1,8 +1,8 @@
 """PlateReader with the real rapidocr backend on real photos (fixed, deterministic subsets).
 
-Floors are the exact-match rates measured on these subsets minus a margin (2026-11-22: india 94.1 %,
-india vehicle crops 97.1 %, us 64.3 %, us vehicle crops 71.4 %, plate crops 68.4 %); the TOP read must
-equal the label. Vehicle crops are cut as in bench/anpr.py.
+Floors are the exact-match rates measured on these subsets minus one miss (2026-11-22, second ANPR pass:
+india 94.1 %, india vehicle crops 94.1 %, us 85.7 %, us vehicle crops 89.3 %, plate crops 78.9 %); the TOP
+read must equal the label. Vehicle crops are cut as in bench/anpr.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 DATASETS = Settings.from_env().datasets_dir
 #: One miss below what the reader gets today on these subsets (2026-11-22), so a regression fails.
-FLOORS = {"india": 0.9, "india crops": 0.9, "us": 0.75, "us crops": 0.78, "plate crops": 0.73}
+FLOORS = {"india": 0.91, "india crops": 0.91, "us": 0.82, "us crops": 0.85, "plate crops": 0.73}
 
 
 Row = tuple[Path, str, tuple[float, float, float, float]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -26,8 +28,10 @@ from echallan.anpr.reader import (
     SMALL_TEXT_FACTOR,
     PlateReader,
     _score,
+    _whole_read,
     to_read,
 )
+from echallan.anpr.variants import weakest, without_doubtful_char
 from echallan.types import Box, Layout
 
 
@@ -64,8 +68,21 @@ def test_foreign_reads_fold_o_only() -> None:
 def test_shape_corrections_are_counted_apart_from_look_alikes() -> None:
     same = interpret("MH12ABO123")  # O -> 0 in the number: a look-alike
     assert (same.text, same.corrections, same.shape_corrections) == ("MH12AB0123", 1, 0)
-    shape = interpret("CGT2069")  # T -> 1: the recogniser saw another shape
-    assert (shape.text, shape.corrections, shape.shape_corrections) == ("CG12069", 1, 1)
+    shape = interpret("MK20TC189B")  # K -> H: the recogniser saw another shape
+    assert (shape.text, shape.corrections, shape.shape_corrections) == ("MH20TC189B", 1, 1)
+
+
+@pytest.mark.parametrize(("raw", "plate_line"), [("CGT2069", False), ("JND8425", False), ("1049338", True)])
+def test_foreign_read_is_not_bent_into_an_indian_one(raw: str, plate_line: bool) -> None:
+    # as read, a plausible foreign plate; Indian only with a shape changed (T -> 1, N -> H, 1 -> L)
+    p = interpret(raw, plate_line)
+    assert (p.valid, p.country, p.text) == (False, "foreign", raw)
+
+
+def test_look_alike_corrections_still_make_a_short_read_indian() -> None:
+    assert interpret("KL54H369").valid
+    assert interpret("DL3CAO123").text == "DL3CA0123"  # O -> 0 is a look-alike, not a shape change
+    assert interpret("1049338").text == "LD49338"  # digits only: not a plate outside a located plate
 
 
 def test_correction_factors() -> None:
@@ -201,3 +218,70 @@ def test_a_lone_lowercase_letter_is_a_mark_not_a_character() -> None:
     assert normalise("Maryland") == "MARYLAND"  # a word keeps its letters
     assert normalise("ab12") == "AB12"
     assert normalise("x123") == "X123"  # too few capitals and digits around it to tell
+
+
+# --------------------------------------------------------------------------- whole-plate variants
+
+
+def test_a_doubtful_character_is_dropped() -> None:
+    cactus = TextLine("4176-NWN", 0.9, Box(0, 0, 10, 5), (), (0.3, 1.0, 1.0, 1.0, 0.5, 1.0, 0.99, 0.99))
+    short = without_doubtful_char(cactus)
+    assert short is not None and short.text == "176-NWN"
+    assert short.char_confidences == cactus.char_confidences[1:]
+    assert short.confidence == pytest.approx((3 * 1.0 + 1.0 + 0.99 + 0.99) / 6)  # the separator ignored
+    assert without_doubtful_char(replace(cactus, char_confidences=(0.9,) * 8)) is None  # all sure
+    assert without_doubtful_char(replace(cactus, char_confidences=())) is None  # no per-character scores
+    assert without_doubtful_char(cactus, threshold=0.2) is None
+
+
+def test_whole_read_drops_a_graphic_only_where_the_read_is_not_indian() -> None:
+    box = Box(0, 0, 100, 30)
+    graphic = TextLine("YDR1431", 0.9, box, (), (1.0, 1.0, 1.0, 0.3, 1.0, 1.0, 1.0))
+    assert _whole_read(graphic, box)[0].text == "YDR431"
+    indian = TextLine("MH15BD8877", 0.95, box, (), (0.47,) + (1.0,) * 9)
+    assert _whole_read(indian, box)[0].text == "MH15BD8877"  # valid as read: kept
+    junk = TextLine("NMH14EU3498", 0.95, box, (), (0.3,) + (1.0,) * 10)
+    fixed = _whole_read(junk, box)[0]
+    assert fixed.text == "MH14EU3498" and fixed.valid
+    assert fixed.confidence == pytest.approx(CORRECTION_FACTOR)  # never auto-accepted on its own
+    assert fixed.confidence < AUTO_ACCEPT_THRESHOLD
+
+
+class MarginRecogniser(OcrBackend, Recogniser):
+    """Reads the first whole-plate crop as ``first`` (its first character at ``weak``), later crops as
+    WTC249 with every character sure; counts the reads."""
+
+    def __init__(self, first: str = "NTC249", weak: float = 0.45, conf: float = 0.9) -> None:
+        self.first, self.weak, self.conf, self.reads = first, weak, conf, 0
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        return []
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.reads += 1
+        box = Box(0, 0, crop.shape[1], crop.shape[0])
+        if self.reads == 1:
+            return TextLine(self.first, self.conf, box, (), (self.weak,) + (1.0,) * (len(self.first) - 1))
+        return TextLine("WTC249", 0.9, box, (), (0.95,) * 6)
+
+
+def test_a_doubtful_whole_plate_read_is_read_again_from_another_crop() -> None:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate = PlateBox(Box(50, 50, 350, 150), 0.9)
+    doubtful = MarginRecogniser()
+    reads = PlateReader(doubtful, FixedLocaliser([plate]), whole_reads=3).read(image)
+    assert reads[0].text == "WTC249" and doubtful.reads == 2  # its weakest character is the surest; then sure
+    clear = MarginRecogniser(weak=0.7)
+    assert PlateReader(clear, FixedLocaliser([plate]), whole_reads=3).read(image)[0].text == "NTC249"
+    assert clear.reads == 1  # no doubtful character: no second crop
+    sure = MarginRecogniser(first="MH12AB1234", conf=0.99)
+    PlateReader(sure, FixedLocaliser([plate]), whole_reads=3).read(image)
+    assert sure.reads == 1  # valid and sure
+    once = MarginRecogniser()
+    PlateReader(once, FixedLocaliser([plate]), whole_reads=1).read(image)
+    assert once.reads == 1
+
+
+def test_weakest_counts_plate_characters_only() -> None:
+    assert weakest(TextLine("正7364", 0.9, Box(0, 0, 9, 9), (), (0.2, 1.0, 0.8, 1.0, 1.0))) == 0.8
+    assert weakest(TextLine("7364", 0.9, Box(0, 0, 9, 9))) == 0.9  # no per-character confidences

@@ -10,7 +10,9 @@ Formats (text normalised to A-Z0-9, spaces and dashes dropped):
 * Bharat series ``YY BH NNNN L{1,2}`` (22BH1234AA), letters without I and O.
 
 Confusable characters (O/0, I/1, Z/2, S/5, B/8, G/6, D/0, ...) are corrected only at positions
-whose class (letter or digit) the format fixes; the parse with the fewest corrections wins.
+whose class (letter or digit) the format fixes; the parse with the fewest corrections wins. A read that
+is a plausible foreign plate as it stands is not made Indian by a correction that changes a shape
+(anything but O/0, I/1: CGT2069 stays CGT2069, not CG12069; ``interpret``).
 """
 
 from __future__ import annotations
@@ -83,6 +85,10 @@ _FOREIGN = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5,8}$")  # US-like: letters
 # The number line of a located plate (its tallest text) may also be letters only (a US vanity plate, ANYTEXT)
 # or digits only (498354), and as short as 4 (W17K, 5555); elsewhere such text is a sign, a date or a name.
 _PLATE_LINE = re.compile(r"^[A-Z0-9]{4,8}$")
+# A read that matches these as it stands and is Indian only after a shape correction (T -> 1, N -> H, 1 -> L,
+# Z -> 2; not O/0, I/1) is foreign. TRAIN half (even rows), reader's top reads: 11 US plate pictures had
+# been bent into Indian ones this way (CGT2069 -> CG12069, JND8425 -> JH08425, 1049338 -> LD49338), and
+# no Indian read changed (Indian plates have 7-10 characters, and the short ones were read as printed).
 # Foreign (e.g. US) plates print O and 0 alike, and the benchmark labels write it as 0 (BL0GGER, 0SG719);
 # I and Q are read as written. TRAIN-half (even rows) US reads whose raw text had the letter, by label:
 # O -> 0 14, O -> O 5; I -> I 16, I -> 1 1; Q -> Q 17, Q -> 0 1 (the old fold of I and Q to 1 and 0 cost
@@ -253,6 +259,7 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
     for prefix in ("IND", "IN"):
         if text.startswith(prefix) and len(text) - len(prefix) >= 6:
             candidates.append(text[len(prefix) :])
+    foreign = _FOREIGN.match(text) or (plate_line and _PLATE_LINE.match(text))
     for cand in candidates:
         parsed = parse_indian(cand)
         if parsed:
@@ -260,8 +267,10 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
             shape = sum(
                 a != b and frozenset((a, b)) not in SAME_GLYPH for a, b in zip(cand, out, strict=True)
             )
+            if shape and foreign:
+                break  # as read, a foreign plate; Indian only by changing what was seen (see _PLATE_LINE)
             return PlateText(out, True, "IN", kind, cost, shape)
-    if _FOREIGN.match(text) or (plate_line and _PLATE_LINE.match(text)):
+    if foreign:
         mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
         return PlateText(text.translate(FOREIGN_FOLD), False, "foreign", "mixed" if mixed else "plain")
     return PlateText(text, False, "")

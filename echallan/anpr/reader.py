@@ -3,10 +3,11 @@
 Works on a whole photo or on a vehicle crop, along one of two paths:
 
 * with a ``PlateLocaliser`` (by default the project's trained plate detector, ``YoloPlateLocaliser``):
-  each located plate is cut out with a margin and recognised whole as one line; unless that read is
-  valid and confident, the plate crop alone goes through the text path below (which finds its rows:
-  two-line plates, a US state name above the number). Where no plate is located, the whole image goes
-  through the text path.
+  each located plate is cut out with a margin and recognised whole as one line (again from a second
+  and third crop while the read has a doubtful character; a plate graphic read as a character is
+  dropped: ``echallan.anpr.variants``); unless that read is valid and confident, the plate crop alone
+  goes through the text path below (which finds its rows: two-line plates, a US state name above the
+  number). Where no plate is located, the whole image goes through the text path.
 * the text path (``localiser=None``): text lines from ``OcrBackend.predict`` grouped into candidates
   (``echallan.anpr.localise.find_candidates``); unless the first read is valid and confident, the best
   candidate's rows are recognised again on their own crops (no second detection), and a small image is
@@ -22,6 +23,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from echallan.anpr.crops import cut, expand, rows_of, scaled
 from echallan.anpr.grammar import interpret, is_plate_like
 from echallan.anpr.localise import (
     Candidate,
@@ -32,9 +34,9 @@ from echallan.anpr.localise import (
     height_share,
     overlap,
     skipped,
-    union,
 )
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
+from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest, without_doubtful_char
 from echallan.types import Box, Layout, PlateRead
 
 __all__ = ["AUTO_ACCEPT_THRESHOLD", "PlateReader", "find_candidates", "rank", "to_read"]
@@ -75,8 +77,10 @@ ROW_MARGIN_X, ROW_MARGIN_Y = 0.5, 0.15  # second-look crop margin around a row, 
 MIN_SIDE = 640
 # Margins around a located plate, in its width and height: recognised whole, it is cut tight (top and bottom
 # trimmed: border and frame text cost reads; TRAIN-half vehicle crops, whole-plate read exact: india 46 of
-# 66, US 50 of 66, vs 32 and 34 at 0.04, 0.1); for its rows' text path, loose (two-line rows stay whole).
-WHOLE_MARGIN, ROWS_MARGIN = (0.02, -0.15), (0.05, 0.15)
+# 66, US 50 of 66, vs 32 and 34 at 0.04, 0.1; ``variants.WHOLE_MARGINS``); for its rows' text path, loose
+# (two-line rows stay whole).
+ROWS_MARGIN = (0.05, 0.15)
+WHOLE_READS = 3  # whole-plate crops read at most (``variants.WHOLE_MARGINS``), while doubtful
 # A located plate's crop is brought to this height for its text path (rows close together merge when small).
 # TRAIN-half vehicle crops exact at 96 / 128 / 160 / 192 px: india 57 / 58 / 60 / 61 of 66, US 89 / 89 / 91
 # / 88 of 111; the medians do not move (sure after the whole-plate read), the 90th percentile 89 -> 125 ms.
@@ -119,6 +123,20 @@ def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> P
     )
 
 
+def _whole_read(line: TextLine, box: Box) -> tuple[PlateRead, TextLine]:
+    """A located plate's whole-plate read, and the line it reads: unless valid, ``line`` without a doubtful
+    character (a plate graphic read as one: ``variants.without_doubtful_char``) where that still reads as
+    a plate. Made valid that way, it costs CORRECTION_FACTOR (never auto-accepted on its own)."""
+    read = to_read(Candidate((replace(line, box=box),), Layout.ONE_LINE), plate_line=True)
+    short = None if read.valid else without_doubtful_char(line)
+    if short is None:
+        return read, line
+    alt = to_read(Candidate((replace(short, box=box),), Layout.ONE_LINE), plate_line=True)
+    if alt.valid:
+        return replace(alt, confidence=alt.confidence * CORRECTION_FACTOR), short
+    return (alt, short) if alt.country == "foreign" else (read, line)
+
+
 def _score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[PlateRead, float, bool]:
     """``cand`` read with its geometry: the factor for text it skips (SKIPPED_TEXT_FACTOR) and, inside a
     located plate, for being smaller than the plate's main text (SMALL_TEXT_*); the read, the factor, and
@@ -144,15 +162,6 @@ def rank(reads: Iterable[PlateRead]) -> list[PlateRead]:
     return sorted(best.values(), key=lambda r: (-r.confidence, r.text))
 
 
-def _scaled(box: Box, f: float) -> Box:
-    return Box(box.x1 * f, box.y1 * f, box.x2 * f, box.y2 * f)
-
-
-def _expand(box: Box, mx: float, my: float, w_img: int, h_img: int) -> tuple[int, int, int, int]:
-    b = Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my).clipped(w_img, h_img)
-    return int(b.x1), int(b.y1), int(np.ceil(b.x2)), int(np.ceil(b.y2))
-
-
 def _plate_sure(reads: Sequence[PlateRead]) -> bool:
     """The best read of a located plate is sure enough to stop reading (PLATE_SURE, PLATE_SURE_FOREIGN)."""
     if not reads:
@@ -161,24 +170,6 @@ def _plate_sure(reads: Sequence[PlateRead]) -> bool:
     return (top.valid and top.confidence >= PLATE_SURE) or (
         top.country == "foreign" and top.confidence >= PLATE_SURE_FOREIGN
     )
-
-
-def _cut(image: np.ndarray, box: Box, fx: float, fy: float) -> tuple[np.ndarray, tuple[int, int]] | None:
-    """``box`` grown by ``fx`` of its width and ``fy`` of its height on each side; the crop and its origin."""
-    x1, y1, x2, y2 = _expand(box, fx * box.width, fy * box.height, image.shape[1], image.shape[0])
-    return (image[y1:y2, x1:x2], (x1, y1)) if x2 - x1 >= 4 and y2 - y1 >= 4 else None
-
-
-def _rows_of(cand_read: PlateRead, lines: Sequence[TextLine]) -> list[Box]:
-    """The row boxes of a read's candidate: one for a one-line plate, top and bottom for a two-line one."""
-    assert cand_read.box is not None
-    if cand_read.layout is not Layout.TWO_LINE:
-        return [cand_read.box]
-    inside = [ln.box for ln in lines if ln.box.iou(cand_read.box) > 0 and ln.box.y1 >= cand_read.box.y1 - 1]
-    mid = (cand_read.box.y1 + cand_read.box.y2) / 2
-    top = [b for b in inside if (b.y1 + b.y2) / 2 < mid]
-    bottom = [b for b in inside if (b.y1 + b.y2) / 2 >= mid]
-    return [union(top), union(bottom)] if top and bottom else [cand_read.box]
 
 
 class PlateReader:
@@ -208,6 +199,7 @@ class PlateReader:
         skip_refine_above: float = 0.95,
         min_side: int = MIN_SIDE,
         search_whole: bool = True,
+        whole_reads: int = WHOLE_READS,
     ) -> None:
         if backend is None:
             from echallan.anpr.ocr import make_backend
@@ -224,6 +216,7 @@ class PlateReader:
         self.skip_refine_above = skip_refine_above
         self.min_side = min_side
         self.search_whole = search_whole
+        self.whole_reads = whole_reads
 
     def char_confidences(self, plate_crop: np.ndarray, text: str) -> tuple[tuple[str, float], ...]:
         """Per-character confidence of ``text`` re-read on its plate crop, for the reviewer.
@@ -255,20 +248,34 @@ class PlateReader:
     def _read_plate(self, image: np.ndarray, plate: PlateBox) -> list[PlateRead]:
         """Read one located plate: recognised whole, then (unless sure) its crop through the text path."""
         reads: list[PlateRead] = []
-        loose = _cut(image, plate.box, *ROWS_MARGIN)
+        loose = cut(image, plate.box, *ROWS_MARGIN)
         if loose is None or float(loose[0].std()) < MIN_PLATE_CONTRAST:
             return reads
         if isinstance(self.backend, Recogniser):
-            tight = _cut(image, plate.box, *WHOLE_MARGIN)
-            line = self.backend.recognise(tight[0]) if tight else None
-            if line is not None:
-                whole = to_read(Candidate((replace(line, box=plate.box),), Layout.ONE_LINE), plate_line=True)
-                reads = [whole] if _worth(whole) else []
+            reads = self._read_whole(image, plate.box, self.backend)
             if _plate_sure(reads):
                 return reads
         crop, (x, y) = loose
         found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True)
         return rank(reads + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
+
+    def _read_whole(self, image: np.ndarray, box: Box, rec: Recogniser) -> list[PlateRead]:
+        """The located plate recognised whole from each ``WHOLE_MARGINS`` crop in turn (at most
+        ``whole_reads``) while the reads are unsure and have a doubtful character (``DOUBTFUL``); the read
+        whose weakest character is the surest (``variants.weakest``, scaled as the grammar scales it)."""
+        best: tuple[float, PlateRead] | None = None
+        for margin in WHOLE_MARGINS[: self.whole_reads]:
+            tight = cut(image, box, *margin)
+            if tight is None:
+                continue
+            line = rec.recognise(tight[0])
+            read, used = _whole_read(line, box)
+            key = weakest(used) * read.confidence / max(used.confidence, 1e-6)
+            if _worth(read) and (best is None or key > best[0]):
+                best = (key, read)
+            if _plate_sure([read]) or weakest(used) >= DOUBTFUL:
+                break
+        return [best[1]] if best else []
 
     def _read_text(self, image: np.ndarray) -> list[PlateRead]:
         """The text path on the whole image: at its own size, then upscaled to ``min_side`` if small."""
@@ -329,7 +336,7 @@ class PlateReader:
         return [
             replace(
                 ln,
-                box=_scaled(ln.box, 1 / scale),
+                box=scaled(ln.box, 1 / scale),
                 polygon=tuple((x / scale, y / scale) for x, y in ln.polygon),
             )
             for ln in self.backend.predict(big)
@@ -347,8 +354,8 @@ class PlateReader:
         """Recognise each row of ``read``'s region (one, or two for a two-line plate) on its own crop."""
         h_img, w_img = image.shape[:2]
         found: list[TextLine] = []
-        for row in _rows_of(read, lines):
-            x1, y1, x2, y2 = _expand(row, ROW_MARGIN_X * row.height, ROW_MARGIN_Y * row.height, w_img, h_img)
+        for row in rows_of(read, lines):
+            x1, y1, x2, y2 = expand(row, ROW_MARGIN_X * row.height, ROW_MARGIN_Y * row.height, w_img, h_img)
             if x2 - x1 < 2 or y2 - y1 < 2:
                 return []
             line = rec.recognise(image[y1:y2, x1:x2])
@@ -364,7 +371,7 @@ class PlateReader:
     ) -> list[PlateRead]:
         """Crop around ``box`` with a margin, upscale and detect again; boxes back in image coordinates."""
         h_img, w_img = image.shape[:2]
-        x1, y1, x2, y2 = _expand(box, 0.15 * box.width + 0.5 * box.height, 0.6 * box.height, w_img, h_img)
+        x1, y1, x2, y2 = expand(box, 0.15 * box.width + 0.5 * box.height, 0.6 * box.height, w_img, h_img)
         crop = image[y1:y2, x1:x2]
         if crop.size == 0:
             return []
@@ -375,5 +382,5 @@ class PlateReader:
         for cand in find_candidates(self.backend.predict(crop), plate=plate_line):
             read = to_read(cand, plate_line, factor)
             assert read.box is not None
-            out.append(replace(read, box=_scaled(read.box, 1 / scale).offset(x1, y1)))
+            out.append(replace(read, box=scaled(read.box, 1 / scale).offset(x1, y1)))
         return out
