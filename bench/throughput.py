@@ -113,7 +113,12 @@ on the twin: 640x384 missed 1 of 8 over-speed and 1 of 8 no-parking clips, 640x4
 no-parking, while the twin's square canvas kept all 8 (so the shape, not the twin's quantisation,
 loses them). The machine's speed drifts: this code's median measured 2.19x and, 20 minutes later,
 1.68-1.83x in three back-to-back benchmarks, with nothing else running in the VM. The CPU time
-row shows the work itself: about 5.2 s of CPU for the 6.3 s clip."""
+row shows the work itself.
+Next step, measured but not built: decoding with PyAV and never decoding a frame that is neither
+analysed nor a reference for another (its packet's NAL header says so; 49 of the 157 packets here)
+gives frames identical to OpenCV's (all 53 equal) for 0.93-1.30 s of CPU against 1.16-1.97 s (three
+alternated runs). It has to run in its own process: on a thread, PyAV takes the GIL back several
+times a packet, and beside the busy main thread that made it slower overall (earlier session)."""
 
 
 def cpu_seconds() -> float:
