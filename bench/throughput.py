@@ -114,11 +114,14 @@ no-parking, while the twin's square canvas kept all 8 (so the shape, not the twi
 loses them). The machine's speed drifts: this code's median measured 2.19x and, 20 minutes later,
 1.68-1.83x in three back-to-back benchmarks, with nothing else running in the VM. The CPU time
 row shows the work itself.
-Next step, measured but not built: decoding with PyAV and never decoding a frame that is neither
-analysed nor a reference for another (its packet's NAL header says so; 49 of the 157 packets here)
-gives frames identical to OpenCV's (all 53 equal) for 0.93-1.30 s of CPU against 1.16-1.97 s (three
-alternated runs). It has to run in its own process: on a thread, PyAV takes the GIL back several
-times a packet, and beside the busy main thread that made it slower overall (earlier session)."""
+Built, measured and dropped: decoding with PyAV in a helper process (`python -m`, frames back through
+a memory-mapped file in /dev/shm) that never decodes a frame which is neither analysed nor a
+reference for another (its packet's NAL headers say so; 49 of the 157 packets here). Its frames
+were identical to OpenCV's on every clip with a constant frame rate, and alone it took 0.9-1.3 s of
+CPU against 1.2-2.0 s for OpenCV (alternated). In the pipeline it ran 1.11x the OpenCV time (paired
+runs): the skipped frames are cheap B-frames, and the helper's start, the frame copies and its
+second process on the two cores cost more than they save. (On a thread instead of a process, PyAV
+takes the GIL back several times a packet; that was slower too, earlier session.)"""
 
 
 def cpu_seconds() -> float:
