@@ -60,7 +60,12 @@ or 960 px finds the second and third heads at scores 0.1-0.47 (the two rear boys
 the 0.3 the head count uses. Widening the generator's rider photos (heads of children, down to 0.4
 of the largest head, admitting two more real triple-rider photos) gave 19 / 1 / 5 on 24 clips
 (F1 0.864): photo 3 still fails, and the photo with two scooters side by side then also gave a
-second event. Photo 3 needs a better rider or head model than the COCO detector and the packaged
+second event. A head detector of our own was tried too: YOLO11n from the COCO
+weights, one class (head), 12 epochs at 512 px on the CPU on the helmet_riders photos minus the
+generator's 10 sprite photos (and a near-copy of one). On the photos it was not trained on it
+found 3+ heads over the bike on 3 photos with 3+ riders, missed 5 and fired on 16 others, and on
+photo 3's clips it found one head in most frames; so it was not kept. Photo 3 needs a better
+rider or head model (more data or a GPU for training) than the COCO detector and the packaged
 helmet model."""
 
 
