@@ -24,6 +24,7 @@ from echallan.anpr.reader import (
     FOREIGN_FACTOR,
     PLAIN_FACTOR,
     SAME_GLYPH_FACTOR,
+    SHORT_LINE_FACTOR,
     SKIPPED_TEXT_FACTOR,
     SMALL_TEXT_FACTOR,
     PlateReader,
@@ -56,8 +57,17 @@ def test_plate_line_may_be_letters_or_digits_only(raw: str) -> None:
 def test_plate_line_keeps_indian_and_mixed_reads() -> None:
     assert interpret("MH12AB1234", plate_line=True).valid
     assert interpret("W17K", plate_line=True).kind == "mixed"
-    assert interpret("ABC", plate_line=True).country == ""  # too short
-    assert interpret("ABCDEFGHI", plate_line=True).country == ""  # too long
+    assert interpret("AB", plate_line=True).country == ""  # too short
+    assert interpret("ABCDEFGHIJK", plate_line=True).country == ""  # too long
+    assert interpret("ABCDEFG12", plate_line=True).country == ""  # 9-10 characters: letters only
+
+
+@pytest.mark.parametrize("raw", ["T2R", "692", "BIGCHEESE", "SWEETTHING"])
+def test_plate_line_may_be_a_vanity_plate_of_three_characters_or_nine_or_ten_letters(raw: str) -> None:
+    assert interpret(raw).country == ""
+    p = interpret(raw, plate_line=True)
+    assert (p.text, p.valid, p.country) == (raw, False, "foreign")
+    assert interpret("MH12AB1234", plate_line=True).valid  # Indian formats first
 
 
 def test_foreign_reads_fold_o_only() -> None:
@@ -102,6 +112,9 @@ def test_plain_plate_line_scores_below_mixed_foreign() -> None:
     assert read.country == "foreign" and read.confidence == pytest.approx(PLAIN_FACTOR)
     mixed = to_read(Candidate((line("ABC1234", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
     assert mixed.confidence == pytest.approx(FOREIGN_FACTOR)
+    short = to_read(Candidate((line("T2R", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
+    assert (short.text, short.country) == ("T2R", "foreign")
+    assert short.confidence == pytest.approx(FOREIGN_FACTOR * SHORT_LINE_FACTOR)  # below any longer read
 
 
 # --------------------------------------------------------------------------- geometry

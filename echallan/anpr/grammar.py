@@ -85,6 +85,10 @@ _FOREIGN = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5,8}$")  # US-like: letters
 # The number line of a located plate (its tallest text) may also be letters only (a US vanity plate, ANYTEXT)
 # or digits only (498354), and as short as 4 (W17K, 5555); elsewhere such text is a sign, a date or a name.
 _PLATE_LINE = re.compile(r"^[A-Z0-9]{4,8}$")
+# ... or a vanity plate of 3 characters (T2R, 692) or 9-10 letters (BIGCHEESE, SWEETTHING): foreign only once
+# no Indian format took it (no Indian plate is letters only; a 3-character read ranks low: reader's
+# SHORT_LINE_FACTOR). See the third pass in bench/anpr.py's NOTES for the measurements.
+_VANITY_LINE = re.compile(r"^([A-Z0-9]{3}|[A-Z]{9,10})$")
 # A read that matches these as it stands and is Indian only after a shape correction (T -> 1, N -> H, 1 -> L,
 # Z -> 2; not O/0, I/1) is foreign. TRAIN half (even rows), reader's top reads: 11 US plate pictures had
 # been bent into Indian ones this way (CGT2069 -> CG12069, JND8425 -> JH08425, 1049338 -> LD49338), and
@@ -252,7 +256,8 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
     """Interpret one raw OCR read (one line, or two lines joined top then bottom).
 
     ``plate_line``: the read is the main (tallest) text inside a located plate, so 4-8 letters only or
-    digits only is a foreign plate too (kind "plain"); otherwise only letters and digits mixed are.
+    digits only is a foreign plate too (kind "plain"), as is a vanity plate of 3 characters or 9-10 letters;
+    otherwise only letters and digits mixed are.
     """
     text = normalise(raw)
     candidates = [text]
@@ -270,7 +275,7 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
             if shape and foreign:
                 break  # as read, a foreign plate; Indian only by changing what was seen (see _PLATE_LINE)
             return PlateText(out, True, "IN", kind, cost, shape)
-    if foreign:
+    if foreign or (plate_line and _VANITY_LINE.match(text)):
         mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
         return PlateText(text.translate(FOREIGN_FOLD), False, "foreign", "mixed" if mixed else "plain")
     return PlateText(text, False, "")

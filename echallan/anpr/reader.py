@@ -63,6 +63,10 @@ SMALL_TEXT_SHARE, SMALL_TEXT_FACTOR = 0.75, 0.5
 # ``BN``) keeps SKIPPED_TEXT_FACTOR of its confidence per line left out.
 SKIPPED_TEXT_FACTOR = 0.5
 JUNK_FACTOR = 0.3  # plate-like but fits no format
+# A located plate's number line of 3 characters (a vanity plate, T2R; ``grammar.interpret``) is more often a
+# fragment of the plate or of a word on it (E51 for SQUAW): it keeps this share of its foreign confidence, so
+# it wins only where nothing longer reads as a plate.
+SHORT_LINE_FACTOR = 0.5
 # Per character the grammar corrects: between look-alikes (grammar.SAME_GLYPH: O/0, I/1), and otherwise
 # (a shape the recogniser saw differently: on the TRAIN half almost always a misread or a foreign plate, see
 # grammar.SAME_GLYPH), low enough that such a read is never auto-accepted on its own.
@@ -109,6 +113,7 @@ def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> P
         conf *= SHORT_NUMBER_FACTOR if parsed.kind == "standard" and digits < 4 else 1.0
     elif parsed.country == "foreign":
         conf *= FOREIGN_FACTOR if parsed.kind == "mixed" else PLAIN_FACTOR
+        conf *= SHORT_LINE_FACTOR if len(parsed.text) < 4 else 1.0
     else:
         conf *= JUNK_FACTOR
     country = "IN" if parsed.valid else (parsed.country or "")
