@@ -120,14 +120,32 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
         if len(car_sprites) == cars:
             break
 
+    heads = _heads(datasets)
+    triples = _rider_sprites(datasets, detector, heads, riders, lambda n: n >= 3)
+    singles = _rider_sprites(datasets, detector, heads, riders, lambda n: n == 1)
+    return Sprites(car_sprites, [s for _, s in triples], [s for _, s in singles])
+
+
+def rider_sprite_photos(datasets: Path, detector: Detector, riders: int = 6) -> list[str]:
+    """Names of the helmet_riders photos that ``load_sprites`` cuts rider sprites from.
+
+    Models trained on helmet_riders leave these out, so generated clips test them on unseen riders.
+    """
+    heads = _heads(datasets)
+    return [
+        name
+        for ok in (lambda n: n >= 3, lambda n: n == 1)
+        for name, _ in _rider_sprites(datasets, detector, heads, riders, ok)
+    ]
+
+
+def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float]]]:
     heads: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # centre x, centre y, width
     with (datasets / "helmet_riders" / "labels.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             x1, y1, x2, y2 = (float(r[k]) for k in ("x1", "y1", "x2", "y2"))
             heads[r["image"]].append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1))
-    triples = _rider_sprites(datasets, detector, heads, riders, lambda n: n >= 3)
-    singles = _rider_sprites(datasets, detector, heads, riders, lambda n: n == 1)
-    return Sprites(car_sprites, triples, singles)
+    return heads
 
 
 def _rider_sprites(
@@ -136,11 +154,11 @@ def _rider_sprites(
     heads: dict[str, list[tuple[float, float, float]]],
     count: int,
     riders_ok: Callable[[int], bool],
-) -> list[np.ndarray]:
+) -> list[tuple[str, np.ndarray]]:
     """Motorcycles whose labelled heads all sit over them, with an accepted number of riders."""
     import cv2
 
-    out: list[np.ndarray] = []
+    out: list[tuple[str, np.ndarray]] = []
     for name in sorted(n for n in heads if riders_ok(len(heads[n]))):
         image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
         bike = None if image is None else _largest(detector, image, {"motorcycle"})
@@ -152,7 +170,7 @@ def _rider_sprites(
         if len(over) != len(heads[name]) or min(c[2] for c in over) < 0.6 * max(c[2] for c in over):
             continue  # heads elsewhere in the photo, or far behind: not one bike's riders
         top = max(0, int(min(c[1] for c in over) - 0.25 * h))
-        out.append(_fit(image[top:y2, max(0, x1 - 10) : x2 + 10], 220))
+        out.append((name, _fit(image[top:y2, max(0, x1 - 10) : x2 + 10], 220)))
         if len(out) == count:
             break
     return out

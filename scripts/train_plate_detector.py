@@ -103,9 +103,13 @@ def synth_composite(
     return photo, [real], real
 
 
+JPEG_QUALITY = [92]  # of the dataset's pictures (--jpeg-quality)
+
+
 def write_sample(root: Path, split: str, name: str, image: np.ndarray, boxes: list[Box]) -> None:
     h, w = image.shape[:2]
-    cv2.imwrite(str(root / "images" / split / f"{name}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    quality = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY[0]]
+    cv2.imwrite(str(root / "images" / split / f"{name}.jpg"), image, quality)
     yolo = [
         f"0 {(b.x1 + b.x2) / 2 / w:.6f} {(b.y1 + b.y2) / 2 / h:.6f} {b.width / w:.6f} {b.height / h:.6f}"
         for b in boxes
@@ -154,18 +158,15 @@ def build_dataset(
 
 
 def train(data: Path, init: Path, args: argparse.Namespace) -> Path:
-    from ultralytics import YOLO
+    from yolo_train import train as yolo_train
 
     run = WORK / "run"
     shutil.rmtree(run, ignore_errors=True)
-    YOLO("yolo11n.yaml").train(
-        data=str(data), pretrained=str(init), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch,
-        device="cpu", workers=0, cache="ram", plots=False, val=False, amp=False, seed=args.seed,
-        warmup_epochs=min(1.0, args.epochs / 4), close_mosaic=max(1, args.epochs // 4), freeze=args.freeze,
-        fraction=args.fraction,
-        project=str(run.parent), name=run.name, exist_ok=True, verbose=False,
+    return yolo_train(
+        data, init, run, device=args.device, imgsz=args.imgsz, epochs=args.epochs, batch=args.batch,
+        freeze=args.freeze, hours=args.hours, seed=args.seed, fraction=args.fraction,
+        warmup_epochs=min(1.0, args.epochs / 4), close_mosaic=max(1, args.epochs // 4),
     )  # fmt: skip
-    return run / "weights" / "last.pt"
 
 
 def export(weights: Path, imgsz: int, out: Path) -> Path:
@@ -268,17 +269,42 @@ def main() -> None:
     parser.add_argument("--freeze", type=int, default=10, help="freeze the first N layers (10: backbone)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "models" / MODEL_NAME)
+    parser.add_argument("--device", default="cpu", help="cpu, or a CUDA device such as 0")
+    parser.add_argument("--hours", type=float, help="train for this long instead of --epochs")
+    parser.add_argument(
+        "--stage",
+        choices=("all", "data", "finish"),
+        default="all",
+        help="data: build var/plate_detector/data and the COCO start only (then train elsewhere, e.g. "
+        "on a GPU machine, with scripts/yolo_train.py); finish: export --weights, measure, write the card",
+    )
+    parser.add_argument("--weights", type=Path, help="with --stage finish: the trained last.pt")
+    parser.add_argument("--train-seconds", type=float, default=0.0, help="with --stage finish: for the card")
+    parser.add_argument("--jpeg-quality", type=int, default=92, help="of the dataset's pictures")
     args = parser.parse_args()
 
-    settings = Settings.from_env()
+    JPEG_QUALITY[0] = args.jpeg_quality
     t0 = time.time()
-    rows = [r for name in SETS for r in split_rows(settings.datasets_dir, name, "train")]
-    counts = build_dataset(rows, WORK / "data", args.crops, args.synth, args.imgsz, args.seed)
-    print(f"dataset {counts} in {time.time() - t0:.0f} s", flush=True)
-    init = coco_init(settings.model_dir / COCO_IR, WORK / "coco_init.pt")
+    data, init = WORK / "data" / "data.yaml", WORK / "coco_init.pt"
+    settings = Settings.from_env()
+    counts_file = WORK / "counts.json"
+    if args.stage in ("all", "data"):
+        rows = [r for name in SETS for r in split_rows(settings.datasets_dir, name, "train")]
+        counts = build_dataset(rows, WORK / "data", args.crops, args.synth, args.imgsz, args.seed)
+        counts_file.write_text(json.dumps(counts))
+        print(f"dataset {counts} in {time.time() - t0:.0f} s", flush=True)
+        coco_init(settings.model_dir / COCO_IR, init)
+        if args.stage == "data":
+            return
+    counts = json.loads(counts_file.read_text())
     t1 = time.time()
-    weights = train(WORK / "data" / "data.yaml", init, args)
-    train_s = time.time() - t1
+    if args.stage == "finish":
+        if args.weights is None:
+            parser.error("--stage finish needs --weights")
+        weights, train_s = args.weights, args.train_seconds
+    else:
+        weights = train(data, init, args)
+        train_s = time.time() - t1
     out = export(weights, args.imgsz, args.out)
     metrics = held_out_localisation(out, settings.datasets_dir)
     facts = {"args": {k: str(v) for k, v in vars(args).items()}, "counts": counts, "train_s": round(train_s)}

@@ -9,7 +9,7 @@ import pytest
 from echallan.camera import load_camera
 from echallan.detection import YoloDetector
 from echallan.pipeline import Models, process_video
-from echallan.scenarios import build, load_sprites, scenario
+from echallan.scenarios import build, load_sprites, rider_sprite_photos, scenario
 from echallan.types import PlateRead
 
 pytestmark = pytest.mark.integration
@@ -40,3 +40,13 @@ def test_each_rule_fires_on_its_offender_only(setup, kind: str, tmp_path: Path) 
     assert pos is not None and abs(pos[0] - v.box.bottom_center[0]) < 100  # it is the offender's box
     if kind == "over_speed":
         assert v.inputs["speed_kmh"] == pytest.approx(offender.facts["speed_kmh"], rel=0.05)
+
+
+def test_rider_sprite_photos_name_the_photos_the_sprites_come_from(setup, datasets_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Training scripts leave these photos out; each is a labelled helmet_riders photo."""
+    detector, sprites = setup
+    names = rider_sprite_photos(datasets_dir, detector, riders=1)
+    assert len(names) == len(sprites.triples) + len(sprites.singles) == 2
+    root = datasets_dir / "helmet_riders"
+    labels = (root / "labels.csv").read_text(encoding="utf-8")
+    assert all((root / "images" / n).is_file() and f"\n{n}," in labels for n in names)
