@@ -1,7 +1,7 @@
 """Train YOLO11n from its COCO start on a YOLO-format dataset, on the CPU or a GPU.
 
     python scripts/yolo_train.py DATA_YAML INIT_PT RUN_DIR [--device 0] [--imgsz 320]
-                                 [--epochs N | --hours H] [--batch 16] [--freeze 0]
+                                 [--epochs N | --hours H] [--batch 16] [--freeze 0] [--set KEY=VALUE]
 
 The training step shared by ``train_plate_detector.py`` and ``train_helmet.py``. It imports nothing
 from echallan, only Ultralytics, so it also runs on a bare GPU machine that has the dataset folder and
@@ -66,11 +66,15 @@ def main() -> None:
     ap.add_argument("--hours", type=float)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--freeze", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="another train argument")
     a = ap.parse_args()
+    import yaml
+
+    extra = {k: yaml.safe_load(v) for k, _, v in (item.partition("=") for item in a.set)}
     print(
         train(
             a.data, a.init, a.run, device=a.device, imgsz=a.imgsz, epochs=a.epochs,
-            batch=a.batch, freeze=a.freeze, hours=a.hours,
+            batch=a.batch, freeze=a.freeze, hours=a.hours, **extra,
         )
     )  # fmt: skip
 
