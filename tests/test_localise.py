@@ -16,6 +16,7 @@ from echallan.anpr.localise import (
     decode,
     grow,
     input_size,
+    join_pieces,
     letterbox,
     suppress,
 )
@@ -38,6 +39,19 @@ def test_iou_and_suppress() -> None:
         [PlateBox(a, 0.5), PlateBox(Box(1, 0, 11, 10), 0.9), PlateBox(c, 0.2), PlateBox(Box(2, 2, 5, 5), 0.3)]
     )
     assert [p.confidence for p in kept] == [0.9, 0.2]
+
+
+def test_join_pieces_makes_one_plate_of_its_halves_only() -> None:
+    left, right = PlateBox(Box(100, 50, 900, 300), 0.4), PlateBox(Box(600, 60, 1400, 310), 0.7)
+    assert join_pieces([left, right]) == [PlateBox(Box(100, 50, 1400, 310), 0.7)]
+    three = [left, right, PlateBox(Box(1300, 55, 1900, 305), 0.3)]  # joined one after the other
+    assert join_pieces(three) == [PlateBox(Box(100, 50, 1900, 310), 0.7)]
+    apart = PlateBox(Box(1000, 50, 1800, 300), 0.5)  # side by side, not overlapping: another plate
+    assert join_pieces([left, apart]) == [apart, left]
+    below = PlateBox(Box(100, 400, 900, 650), 0.5)  # another row (a two-line plate's rows stay apart)
+    assert join_pieces([left, below]) == [below, left]
+    sticker = PlateBox(Box(150, 80, 400, 280), 0.9)  # inside the plate: a word on it
+    assert join_pieces([left, sticker]) == [sticker, left]
 
 
 def test_grow_is_in_heights_and_clipped() -> None:

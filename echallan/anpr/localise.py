@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,34 @@ def suppress(boxes: Iterable[PlateBox], most: float = 0.5) -> list[PlateBox]:
     return kept
 
 
+#: Two located boxes are pieces of one plate when their rows agree this much (shared height over the
+#: smaller height) and they overlap side by side: on close-ups, where the plate fills much of the picture,
+#: the detector can find its left and right halves instead of the whole (india_plates_dev 28, 29, 30, 82).
+PIECE_ROW_SHARE = 0.7
+
+
+def join_pieces(plates: Sequence[PlateBox], row_share: float = PIECE_ROW_SHARE) -> list[PlateBox]:
+    """``plates`` with the side-by-side pieces of one plate joined into their union (best score kept).
+
+    Pieces share a row (``row_share``) and overlap horizontally, neither mostly inside the other
+    (``overlap`` < 0.8: a box inside another is a sticker or a word on it). Two real plates never overlap.
+    """
+    out = sorted(plates, key=lambda p: -p.confidence)
+
+    def pieces(a: Box, b: Box) -> bool:
+        shared = min(a.y2, b.y2) - max(a.y1, b.y1)
+        side = min(a.x2, b.x2) - max(a.x1, b.x1)
+        return shared >= row_share * min(a.height, b.height) and side > 0 and overlap(a, b) < 0.8
+
+    while pair := next(
+        ((i, j) for i, j in combinations(range(len(out)), 2) if pieces(out[i].box, out[j].box)), None
+    ):
+        i, j = pair
+        out[i] = PlateBox(union([out[i].box, out[j].box]), out[i].confidence)  # sorted: i is the surer
+        del out[j]
+    return out
+
+
 def grow(box: Box, fx: float, fy: float, width: int, height: int) -> Box:
     """``box`` grown by ``fx`` / ``fy`` times its height on each side, clipped to the image."""
     mx, my = fx * box.height, fy * box.height
@@ -375,4 +404,4 @@ class YoloPlateLocaliser(PlateLocaliser):
         output = self._model(size)(blob)[0]
         h, w = image.shape[:2]
         found = decode(np.asarray(output), scale, self.conf, self.overlap, self.limit)
-        return [PlateBox(p.box.clipped(w, h), p.confidence) for p in found if p.box.area > 0]
+        return join_pieces([PlateBox(p.box.clipped(w, h), p.confidence) for p in found if p.box.area > 0])
