@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -21,16 +22,18 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from helmet import load_images  # noqa: E402
+from helmet import LabelledImage, load_images  # noqa: E402
 
 from echallan.detection.helmet import YoloHelmetDetector  # noqa: E402
 
 
-def build_dataset(work: Path) -> Path:
-    """A YOLO-format copy of the calibration half under ``work`` (never committed); returns its yaml."""
-    images = load_images()[::2]
+def build_dataset(work: Path, images: Sequence[LabelledImage] | None = None) -> Path:
+    """A YOLO-format copy of ``images`` (default: the calibration half) under ``work`` (never committed);
+    returns its yaml. ``scripts/train_helmet.py`` trains on such a copy too."""
+    images = load_images()[::2] if images is None else images
     for split in ("images", "labels"):
-        (work / split).mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work / split, ignore_errors=True)
+        (work / split).mkdir(parents=True)
     for item in images:
         image = cv2.imread(str(item.path))
         h, w = image.shape[:2]
@@ -42,10 +45,8 @@ def build_dataset(work: Path) -> Path:
         ]
         (work / "labels" / f"{item.path.stem}.txt").write_text("\n".join(lines), encoding="utf-8")
     yaml = work / "data.yaml"
-    yaml.write_text(
-        f"path: {work}\ntrain: images\nval: images\nnames:\n  0: With Helmet\n  1: Without Helmet\n",
-        encoding="utf-8",
-    )
+    names = "names:\n  0: With Helmet\n  1: Without Helmet\n"
+    yaml.write_text(f"path: {work.resolve()}\ntrain: images\nval: images\n{names}", encoding="utf-8")
     return yaml
 
 

@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEAR_COPY = 10  # bits of a 64-bit difference hash
-NAMES = "names:\n  0: With Helmet\n  1: Without Helmet\n"
 
 
 def dhash(path: Path) -> int:
@@ -41,8 +40,8 @@ def build_data(work: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     sys.path.insert(0, str(ROOT / "scripts"))
     sys.path.insert(0, str(ROOT))
-    import cv2
     from coco_weights import COCO_IR, coco_init
+    from export_helmet_int8 import build_dataset
     from helmet import dataset_dir, load_images
 
     from echallan.detection.yolo import YoloDetector
@@ -52,31 +51,16 @@ def build_data(work: Path) -> None:
     settings = Settings.from_env()
     sprites = rider_sprite_photos(settings.datasets_dir, YoloDetector(settings.model_dir))
     sprite_hashes = [dhash(dataset_dir() / "images" / n) for n in sprites]
-    images = load_images()[::2]
-    kept, dropped = 0, []
-    for split in ("images", "labels"):
-        shutil.rmtree(work / split, ignore_errors=True)
-        (work / split).mkdir(parents=True)
-    for item in images:
+    kept, dropped = [], []
+    for item in load_images()[::2]:
         h = dhash(item.path)
-        if item.path.name in sprites or any(bin(h ^ s).count("1") <= NEAR_COPY for s in sprite_hashes):
-            dropped.append(item.path.name)
-            continue
-        image = cv2.imread(str(item.path))
-        ih, iw = image.shape[:2]
-        shutil.copy(item.path, work / "images" / item.path.name)
-        lines = [
-            f"{0 if helmet else 1} {(b.x1 + b.x2) / 2 / iw:.6f} {(b.y1 + b.y2) / 2 / ih:.6f} "
-            f"{b.width / iw:.6f} {b.height / ih:.6f}"
-            for b, helmet in item.heads
-        ]
-        (work / "labels" / f"{item.path.stem}.txt").write_text("\n".join(lines), encoding="utf-8")
-        kept += 1
-    yaml = f"path: {work.resolve()}\ntrain: images\nval: images\n{NAMES}"
-    (work / "data.yaml").write_text(yaml, encoding="utf-8")
+        near = any(bin(h ^ s).count("1") <= NEAR_COPY for s in sprite_hashes)
+        (dropped if item.path.name in sprites or near else kept).append(item)
+    build_dataset(work, kept)
     coco_init(settings.model_dir / COCO_IR, work / "coco_init.pt")
     print(f"sprite photos: {sorted(sprites)}")
-    print(f"kept {kept} training images; left out {len(dropped)}: {sorted(dropped)}")
+    left_out = sorted(i.path.name for i in dropped)
+    print(f"kept {len(kept)} training images; left out {len(left_out)}: {left_out}")
 
 
 def train(
