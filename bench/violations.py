@@ -71,10 +71,10 @@ With a GPU lent (2026-11-23, one H100, `scripts/train_helmet.py`; `scripts/yolo_
 YOLO11n helmet models (with / without helmet) were trained from the COCO start for about 250 epochs at
 416, 512 and 640 px on the tuning half of helmet_riders minus the generator's rider photos and their
 near-copies (366 photos). On the held-out half they reach a macro F1 of 0.70, 0.72 and 0.73 (packaged
-model: 0.889, though probably trained on these photos), and on photo 3 they find one or two of the three
-heads, never more than one scored 0.3 or more. Scoring a head by both classes' scores together (any helmet state)
-instead of the larger one changes nothing on real photos or photo 3 (its heads: 0.80, 0.41, 0.25). The
-data is too small for a model of our own to beat the packaged one; none was kept."""
+model: 0.889, though probably trained on these photos), and on photo 3 they find one or two of the
+three heads, never more than one scored 0.3 or more. Scoring a head by both classes' scores together
+(any helmet state) instead of the larger one changes nothing on real photos or photo 3 (its heads: 0.80,
+0.41, 0.25). The data is too small for a model of our own to beat the packaged one; none was kept."""
 
 
 def match(
