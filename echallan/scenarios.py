@@ -121,8 +121,8 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
             break
 
     heads = _heads(datasets)
-    triples = _rider_sprites(datasets, detector, heads, riders, lambda n: n >= 3)
-    singles = _rider_sprites(datasets, detector, heads, riders, lambda n: n == 1)
+    triples = _rider_sprites(datasets, detector, heads, riders, _triple)
+    singles = _rider_sprites(datasets, detector, heads, riders, _single)
     return Sprites(car_sprites, [s for _, s in triples], [s for _, s in singles])
 
 
@@ -133,10 +133,16 @@ def rider_sprite_photos(datasets: Path, detector: Detector, riders: int = 6) -> 
     """
     heads = _heads(datasets)
     return [
-        name
-        for ok in (lambda n: n >= 3, lambda n: n == 1)
-        for name, _ in _rider_sprites(datasets, detector, heads, riders, ok)
+        name for ok in (_triple, _single) for name, _ in _rider_sprites(datasets, detector, heads, riders, ok)
     ]
+
+
+def _triple(riders: int) -> bool:
+    return riders >= 3
+
+
+def _single(riders: int) -> bool:
+    return riders == 1
 
 
 def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float]]]:

@@ -25,6 +25,7 @@ import platform
 import shutil
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +104,11 @@ def synth_composite(
     return photo, [real], real
 
 
-JPEG_QUALITY = [92]  # of the dataset's pictures (--jpeg-quality)
-
-
-def write_sample(root: Path, split: str, name: str, image: np.ndarray, boxes: list[Box]) -> None:
+def _write_sample(
+    root: Path, split: str, name: str, image: np.ndarray, boxes: list[Box], quality: int = 92
+) -> None:
     h, w = image.shape[:2]
-    quality = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY[0]]
-    cv2.imwrite(str(root / "images" / split / f"{name}.jpg"), image, quality)
+    cv2.imwrite(str(root / "images" / split / f"{name}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     yolo = [
         f"0 {(b.x1 + b.x2) / 2 / w:.6f} {(b.y1 + b.y2) / 2 / h:.6f} {b.width / w:.6f} {b.height / h:.6f}"
         for b in boxes
@@ -118,9 +117,10 @@ def write_sample(root: Path, split: str, name: str, image: np.ndarray, boxes: li
 
 
 def build_dataset(
-    rows: list[Row], root: Path, crops: int, synth: int, imgsz: int, seed: int
+    rows: list[Row], root: Path, crops: int, synth: int, imgsz: int, seed: int, jpeg_quality: int = 92
 ) -> dict[str, int]:
     """Write the YOLO dataset (train + a small val of train samples) and its data.yaml; counts back."""
+    write_sample = partial(_write_sample, quality=jpeg_quality)
     shutil.rmtree(root, ignore_errors=True)
     for split in ("train", "val"):
         (root / "images" / split).mkdir(parents=True)
@@ -283,14 +283,15 @@ def main() -> None:
     parser.add_argument("--jpeg-quality", type=int, default=92, help="of the dataset's pictures")
     args = parser.parse_args()
 
-    JPEG_QUALITY[0] = args.jpeg_quality
     t0 = time.time()
     data, init = WORK / "data" / "data.yaml", WORK / "coco_init.pt"
     settings = Settings.from_env()
     counts_file = WORK / "counts.json"
     if args.stage in ("all", "data"):
         rows = [r for name in SETS for r in split_rows(settings.datasets_dir, name, "train")]
-        counts = build_dataset(rows, WORK / "data", args.crops, args.synth, args.imgsz, args.seed)
+        counts = build_dataset(
+            rows, WORK / "data", args.crops, args.synth, args.imgsz, args.seed, args.jpeg_quality
+        )
         counts_file.write_text(json.dumps(counts))
         print(f"dataset {counts} in {time.time() - t0:.0f} s", flush=True)
         coco_init(settings.model_dir / COCO_IR, init)
