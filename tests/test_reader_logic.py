@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from echallan.anpr.grammar import interpret, normalise
+from echallan.anpr.grammar import interpret, is_indian_tail, normalise
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -27,6 +27,7 @@ from echallan.anpr.reader import (
     SHORT_LINE_FACTOR,
     SKIPPED_TEXT_FACTOR,
     SMALL_TEXT_FACTOR,
+    WIDEN_LEFT,
     PlateReader,
     _score,
     _whole_read,
@@ -298,3 +299,42 @@ def test_a_doubtful_whole_plate_read_is_read_again_from_another_crop() -> None:
 def test_weakest_counts_plate_characters_only() -> None:
     assert weakest(TextLine("正7364", 0.9, Box(0, 0, 9, 9), (), (0.2, 1.0, 0.8, 1.0, 1.0))) == 0.8
     assert weakest(TextLine("7364", 0.9, Box(0, 0, 9, 9))) == 0.9  # no per-character confidences
+
+
+# ---------------------------------------------------------------- a state code left outside the box
+
+
+@pytest.mark.parametrize("text", ["BL1155", "27TC0530", "01BL1155", "A1234"])
+def test_an_indian_plate_without_its_state_code_is_a_tail(text: str) -> None:
+    assert is_indian_tail(text)
+
+
+@pytest.mark.parametrize("text", ["PY01BL1155", "ABC1234", "BL115", "7ABC123", "123456", "BLOGGER"])
+def test_other_reads_are_not_tails(text: str) -> None:
+    assert not is_indian_tail(text)
+
+
+class WidthRecogniser(OcrBackend, Recogniser):
+    """Reads the state code and district only on crops wider than ``wide`` pixels; records crop widths."""
+
+    def __init__(self, wide: int) -> None:
+        self.wide, self.widths = wide, []
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        return []
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.widths.append(crop.shape[1])
+        text = "PY01BL1155" if crop.shape[1] > self.wide else "BL1155"
+        return TextLine(text, 0.9, Box(0, 0, crop.shape[1], crop.shape[0]), (), (0.9,) * len(text))
+
+
+def test_a_read_without_its_state_code_is_read_again_on_a_box_widened_to_the_left() -> None:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate = PlateBox(Box(200, 50, 300, 100), 0.9)
+    backend = WidthRecogniser(wide=150)
+    reads = PlateReader(backend, FixedLocaliser([plate])).read(image)
+    assert [r.text for r in reads[:2]] == ["PY01BL1155", "BL1155"]
+    assert max(backend.widths) >= (1 + WIDEN_LEFT) * 100
+    narrow = WidthRecogniser(wide=10_000)  # the wider box reads no state code: the tail alone is reported
+    assert [r.text for r in PlateReader(narrow, FixedLocaliser([plate])).read(image)] == ["BL1155"]

@@ -281,6 +281,21 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
     return PlateText(text, False, "")
 
 
+# The right-hand part of an Indian plate whose state code (and perhaps district) was left out: an optional
+# district, optional TC, 1-2 series letters and the full 4-digit number (BL1155 of PY 01 / BL1155, whose
+# state and district are printed small and stacked at the left; 27TC0530).
+_INDIAN_TAIL = re.compile(r"^(\d{1,2})?(TC)?[A-Z]{1,2}\d{4}$")
+
+
+def is_indian_tail(text: str) -> bool:
+    """Whether ``text`` could be an Indian plate without its leading state code (``_INDIAN_TAIL``).
+
+    Such a read of a located plate is worth reading again with the box widened to the left. US plates
+    have this shape too (AB1234); the wider read counts only when it is a valid Indian plate.
+    """
+    return bool(_INDIAN_TAIL.match(text))
+
+
 def is_plate_like(text: str) -> bool:
     """4-11 alphanumerics with at least one digit: worth considering as (part of) a plate."""
     return 4 <= len(text) <= 11 and any(c.isdigit() for c in text)

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled
-from echallan.anpr.grammar import interpret, is_plate_like
+from echallan.anpr.grammar import interpret, is_indian_tail, is_plate_like
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -91,6 +91,12 @@ WHOLE_READS = 3  # whole-plate crops read at most (``variants.WHOLE_MARGINS``), 
 PLATE_TEXT_HEIGHT = 160
 MIN_PLATE_CONTRAST = 8.0  # grey-level spread below which a located box is blank (a dark frame), not a plate
 MAX_PLATES = 3  # located plates read per image, most confident first, until one read is sure
+# A located plate whose best read is an Indian plate without its state code (``grammar.is_indian_tail``:
+# BL1155 for PY01BL1155, the state and district printed small and stacked at the left, outside the
+# detector's box) is read again with its box widened to the left by this share of its width: the 4
+# characters of state and district are about 2/3 as wide as the 6 of series and number. Only a valid Indian
+# read of the wider box is kept.
+WIDEN_LEFT = 0.7
 NESTED = 0.8  # a located box this much (``localise.overlap``) inside a bigger one already read is skipped
 # A located plate's read ends the search when it would be auto-accepted, or when it is foreign
 # (FOREIGN_FACTOR) with an OCR confidence of 0.95. Chosen on the TRAIN half (vehicle crops): these end 38 of
@@ -251,13 +257,23 @@ class PlateReader:
         return self._read_text(image)
 
     def _read_plate(self, image: np.ndarray, plate: PlateBox) -> list[PlateRead]:
-        """Read one located plate: recognised whole, then (unless sure) its crop through the text path."""
+        """Read one located plate (``_read_box``); a read that lacks the state code (``WIDEN_LEFT``) is
+        read again on the box widened to the left, and the wider box's valid Indian reads join in."""
+        reads = self._read_box(image, plate.box)
+        if not reads or reads[0].valid or not is_indian_tail(reads[0].text):
+            return reads
+        b = plate.box
+        wider = self._read_box(image, Box(b.x1 - WIDEN_LEFT * b.width, b.y1, b.x2, b.y2))
+        return rank(reads + [r for r in wider if r.valid])
+
+    def _read_box(self, image: np.ndarray, box: Box) -> list[PlateRead]:
+        """Read one plate box: recognised whole, then (unless sure) its crop through the text path."""
         reads: list[PlateRead] = []
-        loose = cut(image, plate.box, *ROWS_MARGIN)
+        loose = cut(image, box, *ROWS_MARGIN)
         if loose is None or float(loose[0].std()) < MIN_PLATE_CONTRAST:
             return reads
         if isinstance(self.backend, Recogniser):
-            reads = self._read_whole(image, plate.box, self.backend)
+            reads = self._read_whole(image, box, self.backend)
             if _plate_sure(reads):
                 return reads
         crop, (x, y) = loose
