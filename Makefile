@@ -52,3 +52,9 @@ clean:
 .PHONY: plate-detector
 plate-detector: setup
 	nice -n 5 $(VENV)/python scripts/train_plate_detector.py
+
+## make plate-ocr: fine-tune the plate recogniser (models/plate_ocr/) from the shared data's train half (~20 min on 2 cores)
+.PHONY: plate-ocr
+plate-ocr: setup
+	$(VENV)/pip install -q onnx==1.23.2 && $(VENV)/pip install -q --no-deps onnx2torch==1.5.15
+	nice -n 5 $(VENV)/python scripts/train_plate_ocr.py

@@ -46,3 +46,13 @@ class Settings:
             model_dir=model_dir or self.model_dir,
             evidence_dir=evidence_dir or self.evidence_dir,
         )
+
+
+#: The repository's own ``models/`` folder, where the project's trained weights are committed.
+PROJECT_MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+def project_model(name: str) -> Path:
+    """``$ECHALLAN_MODEL_DIR/<name>`` when it exists (an override), else ``models/<name>`` in the repo."""
+    configured = Settings.from_env().model_dir / name
+    return configured if configured.exists() else PROJECT_MODELS / name

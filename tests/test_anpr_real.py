@@ -1,8 +1,8 @@
 """PlateReader with the real rapidocr backend on real photos (fixed, deterministic subsets).
 
-Floors are the exact-match rates measured on these subsets minus one miss (2026-11-22, second ANPR pass:
-india 94.1 %, india vehicle crops 94.1 %, us 85.7 %, us vehicle crops 89.3 %, plate crops 78.9 %); the TOP
-read must equal the label. Vehicle crops are cut as in bench/anpr.py.
+Floors are the exact-match rates measured on these subsets minus one miss (2026-11-23, with the plate
+recogniser for foreign plates: india 94.1 %, india vehicle crops 94.1 %, us 92.9 %, us vehicle crops
+96.4 %, plate crops 89.5 %); the TOP read must equal the label. Vehicle crops are cut as in bench/anpr.py.
 """
 
 from __future__ import annotations
@@ -20,21 +20,24 @@ from echallan.types import Layout
 pytestmark = pytest.mark.integration
 
 DATASETS = Settings.from_env().datasets_dir
-#: One miss below what the reader gets today on these subsets (2026-11-22), so a regression fails.
-FLOORS = {"india": 0.91, "india crops": 0.91, "us": 0.82, "us crops": 0.85, "plate crops": 0.73}
+#: One miss below what the reader gets today on these subsets (2026-11-23), so a regression fails.
+FLOORS = {"india": 0.91, "india crops": 0.91, "us": 0.89, "us crops": 0.92, "plate crops": 0.84}
 
 
 Row = tuple[Path, str, tuple[float, float, float, float]]
 
 
-def _rows(name: str, step: int) -> list[Row]:
+def _rows(name: str, step: int, parity: int | None = None) -> list[Row]:
+    """Scorable rows (first label per image), every ``step``-th; with ``parity``, of that half only."""
     path = DATASETS / name / "labels.csv"
     if not path.exists():
         pytest.skip(f"dataset {name} not found under {DATASETS}")
     rows: list[Row] = []
     seen: set[str] = set()
     with open(path, newline="") as f:
-        for r in csv.DictReader(f):
+        for i, r in enumerate(csv.DictReader(f)):
+            if parity is not None and i % 2 != parity:
+                continue
             label = r["plate_text"].strip()
             if not label or label == "0" or r.get("certainty", "sure") != "sure" or r["image"] in seen:
                 continue
@@ -94,6 +97,16 @@ def test_exact_match_rate(reader: PlateReader, name: str, step: int, crops: bool
     rate, misses = _exact_rate(reader, rows, crops)
     where = "vehicle crops" if crops else "images"
     assert rate >= floor, f"{name} {where}: {rate:.1%} exact over {len(rows)} (floor {floor:.0%}); {misses}"
+
+
+def test_the_plate_recogniser_reads_held_out_us_plates_better(reader: PlateReader) -> None:
+    """The fine-tuned plate recogniser (models/plate_ocr), on US photos it was not trained on (odd rows):
+    97.3 % exact against 83.8 % for rapidocr's recogniser alone on this subset (2026-11-23)."""
+    assert reader.foreign is not None, "models/plate_ocr/rec.onnx not found"
+    rows = _rows("openalpr_us", 3, parity=1)
+    with_it, misses = _exact_rate(reader, rows)
+    without, _ = _exact_rate(PlateReader(foreign=None), rows)
+    assert with_it >= without + 0.08, f"{with_it:.1%} vs {without:.1%} without it; {misses}"
 
 
 def _render_plate(lines: list[str]) -> np.ndarray:

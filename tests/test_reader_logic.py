@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from echallan.anpr.grammar import interpret, is_indian_tail, normalise
+from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, normalise
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -338,3 +338,65 @@ def test_a_read_without_its_state_code_is_read_again_on_a_box_widened_to_the_lef
     assert max(backend.widths) >= (1 + WIDEN_LEFT) * 100
     narrow = WidthRecogniser(wide=10_000)  # the wider box reads no state code: the tail alone is reported
     assert [r.text for r in PlateReader(narrow, FixedLocaliser([plate])).read(image)] == ["BL1155"]
+
+
+# ------------------------------------------------------------- the plate recogniser, for foreign plates
+
+
+@pytest.mark.parametrize("text", ["BW2586", "MH04TC", "TN02AH", "DL3C"])
+def test_parts_of_indian_plates(text: str) -> None:
+    assert is_indian_part(text)
+
+
+@pytest.mark.parametrize("text", ["ABC1234", "XX12AB", "2422", "7ABC123", "BIGCHEESE"])
+def test_foreign_plates_are_not_parts_of_indian_ones(text: str) -> None:
+    assert not is_indian_part(text)
+
+
+class FixedRecogniser(OcrBackend, Recogniser):
+    """Recognises every crop as ``text`` at ``conf``; ``predict`` finds nothing. Counts its calls."""
+
+    def __init__(self, text: str, conf: float) -> None:
+        self.text, self.conf, self.recognised, self.predicted = text, conf, 0, 0
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        self.predicted += 1
+        return []
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.recognised += 1
+        box = Box(0, 0, crop.shape[1], crop.shape[0])
+        return TextLine(self.text, self.conf, box, (), (self.conf,) * len(self.text))
+
+
+def read_with(main: FixedRecogniser, foreign: FixedRecogniser) -> list[str]:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate = PlateBox(Box(100, 50, 300, 110), 0.9)
+    return [r.text for r in PlateReader(main, FixedLocaliser([plate]), foreign=foreign).read(image)]
+
+
+def test_a_sure_foreign_read_of_the_plate_recogniser_replaces_the_shipped_reads() -> None:
+    main, foreign = FixedRecogniser("ABC1234", 0.99), FixedRecogniser("ABD1234", 0.99)
+    assert read_with(main, foreign) == ["ABD1234"]
+    assert main.predicted == 0  # sure: no text path
+
+
+def test_a_sure_indian_read_never_asks_the_plate_recogniser() -> None:
+    main, foreign = FixedRecogniser("MH12AB1234", 0.99), FixedRecogniser("ABD1234", 0.99)
+    assert read_with(main, foreign)[0] == "MH12AB1234"
+    assert foreign.recognised == 0
+
+
+def test_a_part_of_an_indian_plate_from_the_plate_recogniser_is_ignored() -> None:
+    main, foreign = FixedRecogniser("MH02BW2586", 0.8), FixedRecogniser("BW2586", 0.99)
+    assert read_with(main, foreign) == ["MH02BW2586"]
+    assert main.predicted == 1 and foreign.predicted == 0  # the plate's text path ran on the shipped OCR
+
+
+def test_the_text_path_of_a_foreign_plate_uses_the_plate_recogniser() -> None:
+    main, foreign = FixedRecogniser("ABC1234", 0.5), FixedRecogniser("ABD1234", 0.8)  # neither sure
+    assert read_with(main, foreign)[0] == "ABD1234"
+    assert (main.predicted, foreign.predicted) == (0, 1)
+    main, digits = FixedRecogniser("ABC1234", 0.5), FixedRecogniser("1111", 0.8)  # a row of digits only
+    read_with(main, digits)
+    assert (main.predicted, digits.predicted) == (1, 0)

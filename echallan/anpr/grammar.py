@@ -296,6 +296,18 @@ def is_indian_tail(text: str) -> bool:
     return bool(_INDIAN_TAIL.match(text))
 
 
+# The left-hand part of an Indian plate whose number was left out: state code, district, 0-3 series letters
+# (MH04TC of MH04TCZ326, TN02AH of TN02AH4432).
+_INDIAN_HEAD = re.compile(r"^([A-Z]{2})\d{1,2}[A-Z]{0,3}$")
+
+
+def is_indian_part(text: str) -> bool:
+    """Whether ``text`` could be part of an Indian plate: its tail (``is_indian_tail``) or its head (a state
+    code, a district and series letters, no number)."""
+    head = _INDIAN_HEAD.match(text)
+    return is_indian_tail(text) or bool(head and head.group(1) in ALL_STATE_CODES)
+
+
 def is_plate_like(text: str) -> bool:
     """4-11 alphanumerics with at least one digit: worth considering as (part of) a plate."""
     return 4 <= len(text) <= 11 and any(c.isdigit() for c in text)

@@ -320,10 +320,9 @@ class TextDetLocaliser(PlateLocaliser):
 
 def default_model_dir() -> Path:
     """``$ECHALLAN_MODEL_DIR/plate_detector`` when it exists, else the weights committed in ``models/``."""
-    from echallan.settings import Settings
+    from echallan.settings import project_model
 
-    configured = Settings.from_env().model_dir / MODEL_NAME
-    return configured if configured.is_dir() else Path(__file__).resolve().parents[2] / "models" / MODEL_NAME
+    return project_model(MODEL_NAME)
 
 
 def input_size(longest: int, sizes: Sequence[int] = INPUT_SIZES) -> int:

@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -71,6 +72,19 @@ DET_MAX_SIDE = 960
 #: pipeline, where the detector and helmet model share the cores) per-crop medians were 244 vs 354 ms
 #: (india crops) and 236 vs 261 ms (US crops) for 1 vs the default, interleaved on the same 40 crops.
 OCR_THREADS = 1
+#: The project's plate recogniser: PP-OCRv6's recogniser fine-tuned on plates, mostly US ones
+#: (``scripts/train_plate_ocr.py``; model card in ``models/plate_ocr/``). The reader uses it for foreign
+#: plates only (``PlateReader``'s ``foreign``): it learned to skip a plate's small text, which on Indian
+#: plates is part of the number (a stacked series, a two-line plate's top row).
+PLATE_REC = "plate_ocr/rec.onnx"
+
+
+def plate_rec_model() -> Path | None:
+    """The fine-tuned recogniser (``$ECHALLAN_MODEL_DIR`` first, then ``models/``), or None if absent."""
+    from echallan.settings import project_model
+
+    path = project_model(PLATE_REC)
+    return path if path.is_file() else None
 
 
 class RapidOcrBackend(OcrBackend, Recogniser):
@@ -86,6 +100,7 @@ class RapidOcrBackend(OcrBackend, Recogniser):
         det_max_side: int = DET_MAX_SIDE,
         use_cls: bool = False,
         threads: int = OCR_THREADS,
+        rec_model: Path | None = None,
     ) -> None:
         from rapidocr import RapidOCR  # lazy: heavy import, model at the edge
 
@@ -101,7 +116,10 @@ class RapidOcrBackend(OcrBackend, Recogniser):
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
+        if rec_model is not None:  # else the recogniser shipped in rapidocr's wheel
+            merged["Rec.model_path"] = str(rec_model)
         merged.update(params or {})
+        self.rec_model = merged.get("Rec.model_path")
         self._use_cls = bool(merged["Global.use_cls"])
         self._engine = RapidOCR(params=merged)
         for name in ("RapidOCR", "rapidocr"):
@@ -275,6 +293,12 @@ BACKENDS: dict[str, Callable[[], OcrBackend]] = {"rapidocr": RapidOcrBackend, "e
 #: Indian photos at 100 % precision (easyocr 10 % at 83 %) and took 1/8 to 1/17 of the time (92 vs 712 ms
 #: per Indian photo). Without the plate localiser the gap was as wide.
 DEFAULT_BACKEND = "rapidocr"
+
+
+def plate_recogniser() -> Recogniser | None:
+    """rapidocr with the project's fine-tuned plate recogniser, or None where its model is absent."""
+    path = plate_rec_model()
+    return RapidOcrBackend(rec_model=path) if path is not None else None
 
 
 def make_backend(name: str = DEFAULT_BACKEND) -> OcrBackend:

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled
-from echallan.anpr.grammar import interpret, is_indian_tail, is_plate_like
+from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, is_plate_like
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -35,7 +35,7 @@ from echallan.anpr.localise import (
     overlap,
     skipped,
 )
-from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
+from echallan.anpr.ocr import OcrBackend, RapidOcrBackend, Recogniser, TextLine, plate_recogniser
 from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest, without_doubtful_char
 from echallan.types import Box, Layout, PlateRead
 
@@ -159,6 +159,19 @@ def _score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[
     return to_read(cand, main, factor), factor, main
 
 
+def _foreign_line(read: PlateRead) -> bool:
+    """A foreign plate's whole read, as the plate recogniser's reads are kept: not Indian, and not the part of
+    an Indian plate that recogniser reads when it skips small text (``grammar.is_indian_part``: a two-line
+    plate's bottom row, a series without its stacked state code, a state and district without the number)."""
+    return read.country == "foreign" and not is_indian_part(read.text)
+
+
+def _mixed(text: str) -> bool:
+    """Letters and digits together: a plate number, rather than a row of digits (the bottom row of a
+    two-line Indian plate read alone: 1111) or a word."""
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
 def _worth(read: PlateRead) -> bool:
     """Worth keeping: valid, foreign, or at least plate-like (4-11 characters with a digit)."""
     return read.valid or read.country == "foreign" or is_plate_like(read.text)
@@ -211,7 +224,10 @@ class PlateReader:
         min_side: int = MIN_SIDE,
         search_whole: bool = True,
         whole_reads: int = WHOLE_READS,
+        foreign: Recogniser | Literal["default"] | None = "default",
     ) -> None:
+        if foreign == "default":  # with rapidocr, the fine-tuned plate recogniser where present
+            foreign = plate_recogniser() if backend is None or isinstance(backend, RapidOcrBackend) else None
         if backend is None:
             from echallan.anpr.ocr import make_backend
 
@@ -221,6 +237,7 @@ class PlateReader:
 
             localiser = YoloPlateLocaliser()
         self.backend = backend
+        self.foreign = foreign
         self.localiser: PlateLocaliser | None = localiser
         self.refine = refine
         self.refine_height = refine_height
@@ -272,12 +289,22 @@ class PlateReader:
         loose = cut(image, box, *ROWS_MARGIN)
         if loose is None or float(loose[0].std()) < MIN_PLATE_CONTRAST:
             return reads
+        backend = self.backend  # for the crop's text path: the plate recogniser's on a foreign plate
         if isinstance(self.backend, Recogniser):
             reads = self._read_whole(image, box, self.backend)
+            indian = bool(reads) and reads[0].valid and _plate_sure(reads)
+            if self.foreign is not None and not indian:
+                other = [r for r in self._read_whole(image, box, self.foreign) if _foreign_line(r)]
+                if _plate_sure(other):
+                    return other
+                if other:  # on foreign plates it reads better than the shipped one: its reads replace those
+                    reads = rank([r for r in reads if r.country != "foreign"] + other)
+                    if _mixed(other[0].text) and not any(r.valid for r in reads):
+                        backend = self.foreign if isinstance(self.foreign, OcrBackend) else backend
             if _plate_sure(reads):
                 return reads
         crop, (x, y) = loose
-        found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True)
+        found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
         return rank(reads + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
 
     def _read_whole(self, image: np.ndarray, box: Box, rec: Recogniser) -> list[PlateRead]:
@@ -310,17 +337,21 @@ class PlateReader:
                 break
         return reads
 
-    def _text_pass(self, image: np.ndarray, scale: float, in_plate: bool = False) -> list[PlateRead]:
+    def _text_pass(
+        self, image: np.ndarray, scale: float, in_plate: bool = False, backend: OcrBackend | None = None
+    ) -> list[PlateRead]:
         """Detect text at ``scale``, group it into candidates, and give the best a second look if unsure.
 
-        ``in_plate``: ``image`` is a located plate, whose number is its tallest text (``_score``)."""
-        lines = self._detect(image, scale)
+        ``in_plate``: ``image`` is a located plate, whose number is its tallest text (``_score``).
+        ``backend``: the OCR to use (default: the reader's)."""
+        backend = backend or self.backend
+        lines = self._detect(image, scale, backend)
         scored = [_score(c, lines, in_plate) for c in find_candidates(lines, plate=in_plate)]
         first = rank(r for r, _, _ in scored)
         if self._sure(first):
             return first  # a confident, valid read: another look costs time and rarely helps
         how = {(r.text, r.box): (f, pl) for r, f, pl in scored}
-        return rank(first + self._second_look(image, first, lines, how))
+        return rank(first + self._second_look(image, first, lines, how, backend))
 
     def _sure(self, reads: Sequence[PlateRead]) -> bool:
         return bool(reads) and reads[0].valid and reads[0].confidence >= self.skip_refine_above
@@ -331,6 +362,7 @@ class PlateReader:
         first: Sequence[PlateRead],
         lines: Sequence[TextLine],
         how: dict[tuple[str, Box | None], tuple[float, bool]],
+        backend: OcrBackend,
     ) -> list[PlateRead]:
         """The best regions again; each new read keeps its region's geometry factor and plate-line flag."""
         out: list[PlateRead] = []
@@ -343,16 +375,16 @@ class PlateReader:
                 continue
             regions.append(r.box)
             factor, plate_line = how.get((r.text, r.box), (1.0, False))
-            if isinstance(self.backend, Recogniser):
-                out.extend(self._recognise_rows(image, self.backend, r, lines, factor, plate_line))
+            if isinstance(backend, Recogniser):
+                out.extend(self._recognise_rows(image, backend, r, lines, factor, plate_line))
             else:
                 out.extend(self._redetect(image, r.box, factor, plate_line))
         return out
 
-    def _detect(self, image: np.ndarray, scale: float) -> list[TextLine]:
-        """``predict`` on the image resized by ``scale``; boxes in ``image`` coordinates."""
+    def _detect(self, image: np.ndarray, scale: float, backend: OcrBackend) -> list[TextLine]:
+        """``backend.predict`` on the image resized by ``scale``; boxes in ``image`` coordinates."""
         if scale == 1.0:
-            return self.backend.predict(image)
+            return backend.predict(image)
         big = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         return [
             replace(
@@ -360,7 +392,7 @@ class PlateReader:
                 box=scaled(ln.box, 1 / scale),
                 polygon=tuple((x / scale, y / scale) for x, y in ln.polygon),
             )
-            for ln in self.backend.predict(big)
+            for ln in backend.predict(big)
         ]
 
     def _recognise_rows(
