@@ -400,3 +400,22 @@ def test_the_text_path_of_a_foreign_plate_uses_the_plate_recogniser() -> None:
     main, digits = FixedRecogniser("ABC1234", 0.5), FixedRecogniser("1111", 0.8)  # a row of digits only
     read_with(main, digits)
     assert (main.predicted, digits.predicted) == (1, 0)
+
+
+class SpeakingRecogniser(FixedRecogniser):
+    """Also finds one text line, ``said``, filling the crop, when detecting text."""
+
+    def __init__(self, text: str, conf: float, said: str) -> None:
+        super().__init__(text, conf)
+        self.said = said
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        self.predicted += 1
+        return [line(self.said, 2, 2, image.shape[1] - 2, image.shape[0] - 2, 0.85)]
+
+
+def test_a_digits_only_read_of_the_plate_recogniser_ranks_as_a_mixed_one_after_the_text_path() -> None:
+    main, foreign = SpeakingRecogniser("S2422", 0.5, said="S2422"), FixedRecogniser("2422", 0.99)
+    reads = read_with(main, foreign)
+    assert main.predicted == 1  # not sure on its own: the text path looked (shipped OCR: digits only)
+    assert reads[:2] == ["2422", "S2422"]

@@ -290,6 +290,7 @@ class PlateReader:
         if loose is None or float(loose[0].std()) < MIN_PLATE_CONTRAST:
             return reads
         backend = self.backend  # for the crop's text path: the plate recogniser's on a foreign plate
+        other: list[PlateRead] = []
         if isinstance(self.backend, Recogniser):
             reads = self._read_whole(image, box, self.backend)
             indian = bool(reads) and reads[0].valid and _plate_sure(reads)
@@ -305,7 +306,14 @@ class PlateReader:
                 return reads
         crop, (x, y) = loose
         found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
-        return rank(reads + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
+        # once the text path has looked, the plate recogniser's letters-only or digits-only read ranks as a
+        # mixed one would: on a foreign plate it is the number more often than the text path's reads
+        plain = [
+            replace(r, confidence=r.confidence * FOREIGN_FACTOR / PLAIN_FACTOR)
+            for r in other
+            if not _mixed(r.text)
+        ]
+        return rank(reads + plain + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
 
     def _read_whole(self, image: np.ndarray, box: Box, rec: Recogniser) -> list[PlateRead]:
         """The located plate recognised whole from each ``WHOLE_MARGINS`` crop in turn (at most
