@@ -419,3 +419,10 @@ def test_a_digits_only_read_of_the_plate_recogniser_ranks_as_a_mixed_one_after_t
     reads = read_with(main, foreign)
     assert main.predicted == 1  # not sure on its own: the text path looked (shipped OCR: digits only)
     assert reads[:2] == ["2422", "S2422"]
+
+
+def test_a_year_read_by_the_plate_recogniser_is_a_sticker_and_keeps_its_plain_rank() -> None:
+    main, foreign = SpeakingRecogniser("4W5825", 0.5, said="4W5825"), FixedRecogniser("2005", 0.99)
+    assert read_with(main, foreign)[:2] == ["4W5825", "2005"]
+    main, foreign = SpeakingRecogniser("4W5825", 0.5, said="4W5825"), FixedRecogniser("2045", 0.99)
+    assert read_with(main, foreign)[0] == "2045"  # not a sticker's year: ranks as a plate number

@@ -172,6 +172,11 @@ def _mixed(text: str) -> bool:
     return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
 
 
+def _year(text: str) -> bool:
+    """A year a registration sticker shows (1980-2039), not a plate number."""
+    return len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2039
+
+
 def _worth(read: PlateRead) -> bool:
     """Worth keeping: valid, foreign, or at least plate-like (4-11 characters with a digit)."""
     return read.valid or read.country == "foreign" or is_plate_like(read.text)
@@ -307,11 +312,12 @@ class PlateReader:
         crop, (x, y) = loose
         found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
         # once the text path has looked, the plate recogniser's letters-only or digits-only read ranks as a
-        # mixed one would: on a foreign plate it is the number more often than the text path's reads
+        # mixed one would: on a foreign plate it is the number more often than the text path's reads (but not
+        # a year: the plate's registration sticker)
         plain = [
             replace(r, confidence=r.confidence * FOREIGN_FACTOR / PLAIN_FACTOR)
             for r in other
-            if not _mixed(r.text)
+            if not _mixed(r.text) and not _year(r.text)
         ]
         return rank(reads + plain + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
 
