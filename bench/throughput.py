@@ -28,7 +28,7 @@ from report import write_section
 from echallan.anpr import PlateReader
 from echallan.camera import load_camera
 from echallan.detection import YoloDetector
-from echallan.detection.helmet import default_helmet_detector
+from echallan.detection.helmet import video_helmet_detector
 from echallan.pipeline import Models, process_source
 from echallan.settings import Settings
 from echallan.sources import open_source
@@ -143,7 +143,7 @@ def main() -> None:
     args = ap.parse_args()
     s = Settings.from_env()
     clip = s.datasets_dir / "traffic_clips" / "bench_1080p25_h264.mp4"
-    models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), default_helmet_detector())
+    models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), video_helmet_detector())
     walls, cpus, splits, events, frames = [], [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -27,7 +27,7 @@ from echallan.anpr import PlateReader
 from echallan.camera import load_camera
 from echallan.clipgen import Mover
 from echallan.detection import YoloDetector
-from echallan.detection.helmet import default_helmet_detector
+from echallan.detection.helmet import video_helmet_detector
 from echallan.pipeline import Models, VideoResult, process_video
 from echallan.rules.engine import HEAD_RULES
 from echallan.scenarios import KINDS, build, load_sprites, scenario
@@ -121,7 +121,7 @@ def main() -> None:
     s = Settings.from_env()
     detector = YoloDetector(s.model_dir)
     reader = PlateReader(search_whole=False)  # as `echallan process` reads plates in video
-    with_heads = Models(detector, reader, default_helmet_detector())  # as `process` runs head rules
+    with_heads = Models(detector, reader, video_helmet_detector())  # as `process` runs head rules
     without = Models(detector, reader)
     sprites = load_sprites(s.datasets_dir, detector)
     n = (len(sprites.cars), len(sprites.triples), len(sprites.singles))

@@ -10,7 +10,7 @@ import pytest
 from echallan.camera import Camera, load_camera
 from echallan.detection.helmet import HeadResult
 from echallan.rules.engine import final_violations, heads_could_decide, needs_heads
-from echallan.rules.riders import could_fire_on_heads, heads_on, triple_riding
+from echallan.rules.riders import HEAD_MIN_CONFIDENCE, could_fire_on_heads, heads_on, triple_riding
 from echallan.types import Box, Offence, Track, TrackPoint
 
 BIKE = Box(200, 300, 400, 400)  # 200 wide, 100 tall; riders' heads sit above its top (y 300)
@@ -133,13 +133,14 @@ def test_real_heads_count_riders_on_real_photos(model_dir: Path, datasets_dir: P
     import cv2
 
     from echallan.detection import YoloDetector
-    from echallan.detection.helmet import default_helmet_detector
+    from echallan.detection.helmet import video_helmet_detector
     from echallan.pipeline import find_heads
 
     images = datasets_dir / "helmet_riders" / "images"
     if not images.is_dir():
         pytest.skip(f"dataset helmet_riders not found at {images}")
-    detector, helmet = YoloDetector(model_dir), default_helmet_detector()
+    detector, helmet = YoloDetector(model_dir), video_helmet_detector()  # as `echallan process` runs it
+    assert helmet.min_confidence == HEAD_MIN_CONFIDENCE  # the head count's threshold, not the 0.35 of F1
     # labelled riders: 3 (a family), 5 (a crowded bike), 2 and 1
     for name, triple in [
         ("BikesHelmets487.jpg", True),

@@ -90,13 +90,13 @@ def process(
 def _models(s: Settings, with_helmet: bool = False) -> Any:
     from echallan.anpr import PlateReader
     from echallan.detection import YoloDetector
-    from echallan.detection.helmet import default_helmet_detector
+    from echallan.detection.helmet import video_helmet_detector
     from echallan.pipeline import Models
 
     return Models(
         YoloDetector(s.model_dir, derived_dir=s.derived_dir),
         PlateReader(search_whole=False),  # video: only plates the detector finds in a sighting are read
-        default_helmet_detector() if with_helmet else None,
+        video_helmet_detector() if with_helmet else None,
     )
 
 

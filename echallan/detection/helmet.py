@@ -44,6 +44,9 @@ class HeadResult:
 class HelmetDetector(ABC):
     """Finds heads in one BGR image and says, for each, whether it wears a helmet."""
 
+    #: Heads scored below this are not returned.
+    min_confidence: float = DEFAULT_CONFIDENCE
+
     @abstractmethod
     def detect(self, image: np.ndarray) -> list[HeadResult]: ...
 
@@ -139,7 +142,7 @@ class YoloHelmetDetector(HelmetDetector):
         self.adapted = adapt_legacy_attention(self._model.model)
         names: dict[int, str] = self._model.names
         self._helmet = {i: "without" not in n.lower() for i, n in names.items()}
-        self._confidence = confidence
+        self.min_confidence = confidence
         self._imgsz = imgsz
         self._device = device
         self.name = path.name
@@ -147,7 +150,7 @@ class YoloHelmetDetector(HelmetDetector):
     def detect(self, image: np.ndarray) -> list[HeadResult]:
         result = self._model.predict(
             image,
-            conf=self._confidence,
+            conf=self.min_confidence,
             imgsz=self._imgsz,
             agnostic_nms=True,
             device=self._device,
@@ -182,14 +185,14 @@ class OpenVinoHelmetDetector(HelmetDetector):
             )
         self._ir = OpenVinoYolo(folder)
         self._helmet = {i: "without" not in n.lower() for i, n in self._ir.names.items()}
-        self._confidence = confidence
+        self.min_confidence = confidence
         self.name = folder.name
 
     def detect(self, image: np.ndarray) -> list[HeadResult]:
         from echallan.detection.openvino import letterbox
 
         canvas, scale, (ox, oy) = letterbox(image, self._ir.size)
-        boxes, scores, ids = self._ir.infer(canvas, self._confidence, agnostic=True)
+        boxes, scores, ids = self._ir.infer(canvas, self.min_confidence, agnostic=True)
         return [
             HeadResult(
                 Box((x1 - ox) / scale, (y1 - oy) / scale, (x2 - ox) / scale, (y2 - oy) / scale),
@@ -200,8 +203,19 @@ class OpenVinoHelmetDetector(HelmetDetector):
         ]
 
 
-def default_helmet_detector() -> HelmetDetector:
+def default_helmet_detector(confidence: float = DEFAULT_CONFIDENCE) -> HelmetDetector:
     """The INT8 OpenVINO model where its folder is present (same F1, faster), else the PyTorch original."""
     if INT8_WEIGHTS.is_dir():
-        return OpenVinoHelmetDetector()
-    return YoloHelmetDetector()
+        return OpenVinoHelmetDetector(confidence=confidence)
+    return YoloHelmetDetector(confidence=confidence)
+
+
+def video_helmet_detector() -> HelmetDetector:
+    """The default model for the video rules: it keeps heads down to the weakest score a rule counts.
+
+    Triple riding counts heads from ``riders.HEAD_MIN_CONFIDENCE`` (0.3) up, below the 0.35 chosen for
+    helmet F1; the no-helmet rule trusts only heads from its own ``MIN_CONFIDENCE`` (0.5) up.
+    """
+    from echallan.rules.riders import HEAD_MIN_CONFIDENCE
+
+    return default_helmet_detector(min(DEFAULT_CONFIDENCE, HEAD_MIN_CONFIDENCE))
