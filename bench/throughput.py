@@ -121,7 +121,14 @@ were identical to OpenCV's on every clip with a constant frame rate, and alone i
 CPU against 1.2-2.0 s for OpenCV (alternated). In the pipeline it ran 1.11x the OpenCV time (paired
 runs): the skipped frames are cheap B-frames, and the helper's start, the frame copies and its
 second process on the two cores cost more than they save. (On a thread instead of a process, PyAV
-takes the GIL back several times a packet; that was slower too, earlier session.)"""
+takes the GIL back several times a packet; that was slower too, earlier session.)
+
+2026-11-23: the video helmet model now keeps heads from 0.3 (the head count's threshold) instead of 0.35:
+paired runs in one process, 7 pairs, ratio 1.008 (noise), 9 events either way. The same session's
+benchmarks of this clip gave 2.12x (before that change), then 1.89x and 1.82x (after it; CPU time 5.48
+-> 6.10 -> 6.42 s, with decoding, which nothing changed, 1.74 -> 1.98 -> 2.13 s): the host's drift, as the
+paired ratio shows; the table is the latest run. Peak memory 738 MB once the plate recogniser for foreign
+plates has loaded (it loads on its first use)."""
 
 
 def cpu_seconds() -> float:
