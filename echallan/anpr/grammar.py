@@ -276,8 +276,8 @@ def interpret(raw: str, plate_line: bool = False) -> PlateText:
                 break  # as read, a foreign plate; Indian only by changing what was seen (see _PLATE_LINE)
             return PlateText(out, True, "IN", kind, cost, shape)
     if foreign or (plate_line and _VANITY_LINE.match(text)):
-        mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
-        return PlateText(text.translate(FOREIGN_FOLD), False, "foreign", "mixed" if mixed else "plain")
+        kind = "mixed" if is_mixed(text) else "plain"
+        return PlateText(text.translate(FOREIGN_FOLD), False, "foreign", kind)
     return PlateText(text, False, "")
 
 
@@ -306,6 +306,11 @@ def is_indian_part(text: str) -> bool:
     code, a district and series letters, no number)."""
     head = _INDIAN_HEAD.match(text)
     return is_indian_tail(text) or bool(head and head.group(1) in ALL_STATE_CODES)
+
+
+def is_mixed(text: str) -> bool:
+    """Letters and digits together (a foreign read's kind "mixed"), not letters only or digits only."""
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
 
 
 def is_plate_like(text: str) -> bool:

@@ -119,7 +119,6 @@ class RapidOcrBackend(OcrBackend, Recogniser):
         if rec_model is not None:  # else the recogniser shipped in rapidocr's wheel
             merged["Rec.model_path"] = str(rec_model)
         merged.update(params or {})
-        self.rec_model = merged.get("Rec.model_path")
         self._use_cls = bool(merged["Global.use_cls"])
         self._engine = RapidOCR(params=merged)
         for name in ("RapidOCR", "rapidocr"):

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled
-from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, is_plate_like
+from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, is_mixed, is_plate_like
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -166,12 +166,6 @@ def _foreign_line(read: PlateRead) -> bool:
     return read.country == "foreign" and not is_indian_part(read.text)
 
 
-def _mixed(text: str) -> bool:
-    """Letters and digits together: a plate number, rather than a row of digits (the bottom row of a
-    two-line Indian plate read alone: 1111) or a word."""
-    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
-
-
 def _year(text: str) -> bool:
     """A year a registration sticker shows (1980-2039), not a plate number."""
     return len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2039
@@ -305,7 +299,8 @@ class PlateReader:
                     return other
                 if other:  # on foreign plates it reads better than the shipped one: its reads replace those
                     reads = rank([r for r in reads if r.country != "foreign"] + other)
-                    if _mixed(other[0].text) and not any(r.valid for r in reads):
+                    # mixed: a plate number, not a row of digits (a two-line Indian plate's bottom row: 1111)
+                    if is_mixed(other[0].text) and not any(r.valid for r in reads):
                         backend = self.foreign if isinstance(self.foreign, OcrBackend) else backend
             if _plate_sure(reads):
                 return reads
@@ -317,7 +312,7 @@ class PlateReader:
         plain = [
             replace(r, confidence=r.confidence * FOREIGN_FACTOR / PLAIN_FACTOR)
             for r in other
-            if not _mixed(r.text) and not _year(r.text)
+            if not is_mixed(r.text) and not _year(r.text)
         ]
         return rank(reads + plain + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
 
