@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from echallan.camera import Camera
+from echallan.camera import Camera, detection_window
 from echallan.types import Box, Line, Point, SignalState
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
@@ -22,6 +22,7 @@ COLOURS = {
     "speed": (230, 0, 230),
     "vehicle": (0, 0, 255),
     "other": (0, 200, 0),
+    "detection": (0, 255, 255),
 }
 STATE_BGR = {
     SignalState.RED: (0, 0, 255),
@@ -91,6 +92,10 @@ def camera_overlay(frame: np.ndarray, camera: Camera) -> np.ndarray:
     label(img, "approach", camera.approach, COLOURS["stop_line"])
     if camera.signal.region is not None:
         draw_box(img, camera.signal.region, COLOURS["signal"], "signal")
+    window = detection_window(camera, frame.shape[1], frame.shape[0])
+    if window is not None:  # vehicles outside it are not looked for
+        inner = Box(window.x1 + 4, window.y1 + 4, window.x2 - 4, window.y2 - 4)
+        draw_box(img, inner, COLOURS["detection"], "detection region")
     return img
 
 

@@ -7,7 +7,7 @@ A bad file is refused with the key and the reason, e.g.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,11 @@ from echallan.types import Box, Line, Offence, Point
 
 #: Default speed limits (km/h) when the camera file gives none.
 DEFAULT_LIMITS = {"default": 50.0}
+#: ``detection_region = "auto"`` takes the box around the stop line (with its approach point), lanes,
+#: no-parking zones and speed trap, widened on every side by this share of the frame's width and height:
+#: a vehicle is in view before it reaches the geometry, and one that stops past the stop line stays in
+#: view. A region covering at least WHOLE_FRAME_SHARE of the frame is the whole frame.
+REGION_MARGIN, WHOLE_FRAME_SHARE = 0.15, 0.9
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Camera:
     speed_trap: SpeedTrap | None = None
     speed_limits_kmh: tuple[tuple[str, float], ...] = ()
     violations: frozenset[Offence] = frozenset({Offence.RED_LIGHT})
+    detection_region: Box | None = None  # where whole-frame detection looks (None: the whole frame) ...
+    detection_margin: float = 0.0  # ... widened by this share of the frame's size on every side
 
     @property
     def limits(self) -> dict[str, float]:
@@ -89,7 +96,7 @@ def load_camera(path: Path) -> Camera:
     for offence, key in needs.items():
         if offence in violations and not k.has(key):
             raise k.fail(key, f"missing: needed because violations.{offence.value} is enabled")
-    return Camera(
+    camera = Camera(
         id=k.string("id"),
         location=k.string("location"),
         police_station=k.string("police_station", "-"),
@@ -110,6 +117,42 @@ def load_camera(path: Path) -> Camera:
         speed_limits_kmh=_limits(k),
         violations=violations,
     )
+    region, margin = _detection_region(k, camera)
+    return replace(camera, detection_region=region, detection_margin=margin)
+
+
+def _detection_region(k: Keys, camera: Camera) -> tuple[Box | None, float]:
+    """The ``detection_region`` key: (region, margin as a share of the frame), or (None, 0) for the frame."""
+    value = k.get("detection_region", "frame")
+    if value == "frame":
+        return None, 0.0
+    if value != "auto":
+        if isinstance(value, str):
+            raise k.fail("detection_region", f'must be "auto", "frame" or [x1, y1, x2, y2], got {value!r}')
+        return k.box("detection_region"), 0.0
+    points = [camera.stop_line.a, camera.stop_line.b, camera.approach]
+    polygons = [lane.polygon for lane in camera.lanes] + [zone.polygon for zone in camera.no_parking]
+    points += [p for polygon in polygons for p in polygon]
+    trap = camera.speed_trap
+    if trap is not None and trap.line1 is not None and trap.line2 is not None:
+        points += [trap.line1.a, trap.line1.b, trap.line2.a, trap.line2.b]
+    if k.has("speed.image_points"):
+        points += list(k.points("speed.image_points", count=4))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return Box(min(xs), min(ys), max(xs), max(ys)), REGION_MARGIN
+
+
+def detection_window(camera: Camera, width: int, height: int) -> Box | None:
+    """The part of a ``width`` x ``height`` frame that whole-frame detection looks at, or None for all
+    of it (no region, or one that covers at least WHOLE_FRAME_SHARE of the frame). Pure."""
+    region = camera.detection_region
+    if region is None:
+        return None
+    dx, dy = camera.detection_margin * width, camera.detection_margin * height
+    window = Box(region.x1 - dx, region.y1 - dy, region.x2 + dx, region.y2 + dy).clipped(width, height)
+    if window.width < 1 or window.height < 1:
+        return None
+    return None if window.area >= WHOLE_FRAME_SHARE * width * height else window
 
 
 def _violations(k: Keys) -> frozenset[Offence]:

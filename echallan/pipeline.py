@@ -23,7 +23,7 @@ import supervision as sv
 
 from echallan.annotate import evidence_overlay
 from echallan.anpr.voting import vote
-from echallan.camera import Camera, frame_time
+from echallan.camera import Camera, detection_window, frame_time
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
@@ -350,12 +350,14 @@ def _timed(items: Iterator[T], seconds: dict[str, float], stage: str) -> Iterato
 
 
 def detected(
-    frames: Iterator[tuple[int, np.ndarray]], detector: Detector, seconds: dict[str, float]
+    frames: Iterator[tuple[int, np.ndarray]], detector: Detector, seconds: dict[str, float], camera: Camera
 ) -> Iterator[tuple[int, np.ndarray, sv.Detections]]:
-    """Each frame with the detector's boxes for the whole frame; its time is added to ``seconds``."""
+    """Each frame with the detector's boxes for the camera's detection region (``detection_window``: the
+    whole frame, or the part of it the rules watch); its time is added to ``seconds``."""
     for index, frame in frames:
         t0 = time.perf_counter()
-        detections = detector.detect(frame)
+        window = detection_window(camera, frame.shape[1], frame.shape[0])
+        detections = detector.detect(frame) if window is None else detector.detect_region(frame, window)
         seconds["detect"] += time.perf_counter() - t0
         yield index, frame, detections
 
@@ -371,7 +373,7 @@ def process_source(
     frames = 0
     decoded = read_ahead(_timed(source.frames(camera.frame_stride), run.seconds, "decode"))
     # decoding, detection and the rest each on a thread of their own, one frame after the other
-    stream = read_ahead(detected(decoded, models.detector, run.seconds), depth=2, name="detect")
+    stream = read_ahead(detected(decoded, models.detector, run.seconds, camera), depth=2, name="detect")
     t0 = time.perf_counter()
     for index, frame, detections in stream:
         t0 = run.timed("wait", t0)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from echallan.camera import load_camera
+from echallan.camera import REGION_MARGIN, detection_window, load_camera
 from echallan.errors import ConfigError
+from echallan.types import Box
 
 GOOD = """
 id = "CAM-1"
@@ -82,3 +83,47 @@ def test_the_documented_example_is_a_valid_camera_file(tmp_path: Path) -> None:
         "triple_riding",
         "no_helmet",
     }
+
+
+REGION_CAMERA = (
+    GOOD
+    + """
+[[lanes]]
+name = "up"
+polygon = [[100, 300], [600, 300], [600, 700], [100, 700]]
+direction = [0, -1]
+"""
+)
+
+
+def test_detection_region_is_the_whole_frame_unless_asked(tmp_path: Path) -> None:
+    cam = load_camera(write(tmp_path, REGION_CAMERA))
+    assert cam.detection_region is None and detection_window(cam, 1280, 720) is None
+    framed = load_camera(write(tmp_path, 'detection_region = "frame"\n' + REGION_CAMERA))
+    assert framed.detection_region is None
+
+
+def test_auto_detection_region_wraps_the_geometry_with_a_margin(tmp_path: Path) -> None:
+    cam = load_camera(write(tmp_path, 'detection_region = "auto"\n' + REGION_CAMERA))
+    # stop line (0..1280 at y 400), approach (640, 700) and the lane (y 300..700)
+    assert cam.detection_region == Box(0, 300, 1280, 700)
+    # widened by REGION_MARGIN of the frame on every side, then clipped to it
+    window = detection_window(cam, 1280, 2000)
+    assert window == Box(0, 300 - REGION_MARGIN * 2000, 1280, 700 + REGION_MARGIN * 2000)
+    assert detection_window(cam, 1280, 720) == Box(0, 300 - REGION_MARGIN * 720, 1280, 720)
+
+
+def test_explicit_detection_region_is_used_as_given(tmp_path: Path) -> None:
+    cam = load_camera(write(tmp_path, "detection_region = [0, 360, 1280, 720]\n" + REGION_CAMERA))
+    assert detection_window(cam, 1280, 720) == Box(0, 360, 1280, 720)
+    assert detection_window(cam, 640, 480) == Box(0, 360, 640, 480)  # clipped to a smaller frame
+    assert detection_window(cam, 640, 300) is None  # nothing of it in view: the whole frame
+    # a region that covers (nearly) the whole frame is the whole frame: no crop to gain from
+    most = load_camera(write(tmp_path, "detection_region = [0, 20, 1280, 720]\n" + REGION_CAMERA))
+    assert detection_window(most, 1280, 720) is None
+
+
+@pytest.mark.parametrize("value", ['"lanes"', "[0, 360, 1280]", "[0, 720, 1280, 360]", "7"])
+def test_bad_detection_region_names_the_key(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="detection_region: must be"):
+        load_camera(write(tmp_path, f"detection_region = {value}\n" + REGION_CAMERA))

@@ -97,6 +97,30 @@ def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) ->
     assert again.events[0].evidence == event.evidence  # evidence reused, never rewritten
 
 
+def test_a_detection_region_is_all_the_detector_sees(tmp_path: Path) -> None:
+    """With ``detection_region`` set, whole-frame detection runs on that part of each frame, and the
+    event's boxes are in the frame's pixels."""
+
+    class Seeing(BoxDetector):
+        def __init__(self) -> None:
+            self.shapes: list[tuple[int, ...]] = []
+
+        def detect(self, frame: np.ndarray) -> sv.Detections:
+            self.shapes.append(frame.shape)
+            return super().detect(frame)
+
+    p = tmp_path / "cam.toml"
+    p.write_text("detection_region = [0, 60, 320, 240]\n" + CAMERA, encoding="utf-8")
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=0)
+    detector = Seeing()
+    result = process_video(load_camera(p), clip, Models(detector, FixedReader()), tmp_path / "ev")
+    assert set(detector.shapes) == {(180, 320, 3)}
+    assert len(result.events) == 1
+    box = result.events[0].violation.box
+    assert box is not None and box.x1 == 140 and box.y1 >= 60  # not shifted by the crop
+
+
 def test_green_crossing_is_not_an_event(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)

@@ -91,3 +91,18 @@ def test_box_iou() -> None:
     a = Box(0, 0, 10, 10)
     assert a.iou(a) == 1.0 and a.iou(Box(20, 20, 30, 30)) == 0.0
     assert abs(a.iou(Box(5, 0, 15, 10)) - 50 / 150) < 1e-9
+
+
+def test_a_region_is_detected_on_its_crop_and_moved_back_into_the_frame() -> None:
+    class Crop(Detector):
+        def __init__(self) -> None:
+            self.shapes: list[tuple[int, ...]] = []
+
+        def detect(self, frame: np.ndarray) -> sv.Detections:
+            self.shapes.append(frame.shape)
+            return dets(("car", (10, 20, 110, 90)))
+
+    detector = Crop()
+    found = detector.detect_region(np.zeros((720, 1280, 3), np.uint8), Box(0, 300, 1280, 720))
+    assert detector.shapes == [(420, 1280, 3)]
+    assert found.xyxy[0].tolist() == [10, 320, 110, 390]

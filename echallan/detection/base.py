@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 import numpy as np
 import supervision as sv
 
+from echallan.types import Box
+
 #: COCO class names that are road users the rules care about.
 VEHICLE_CLASSES = frozenset({"bicycle", "car", "motorcycle", "bus", "truck"})
 #: What the detector reports: road users, plus persons (riders are counted, bystanders blurred).
@@ -28,3 +30,17 @@ class Detector(ABC):
         Detectors may run these on a smaller input than whole frames; by default, ``detect``.
         """
         return self.detect(crop)
+
+    def detect_region(self, frame: np.ndarray, region: Box) -> sv.Detections:
+        """Finds objects in ``region`` of a whole frame (a camera's ``detection_region``); boxes in the
+        frame's pixels. Detectors may run a region on an input shaped like it; by default, ``detect``
+        on the crop."""
+        x, y = int(region.x1), int(region.y1)
+        found = self.detect(frame[y : int(region.y2), x : int(region.x2)])
+        return shifted(found, x, y)
+
+
+def shifted(detections: sv.Detections, dx: int, dy: int) -> sv.Detections:
+    """``detections`` with their boxes moved by (dx, dy): from a crop's pixels to the frame's."""
+    detections.xyxy = detections.xyxy + np.array([dx, dy, dx, dy], dtype=detections.xyxy.dtype)
+    return detections

@@ -14,7 +14,7 @@ from typing import cast
 import numpy as np
 import supervision as sv
 
-from echallan.detection.base import Detector
+from echallan.detection.base import Detector, shifted
 from echallan.rules.riders import TWO_WHEELERS, count_riders
 from echallan.types import Box
 
@@ -87,8 +87,7 @@ def recover(
         x1, y1 = int(region.x1), int(region.y1)
         crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
         if crop.size:
-            again = detector.detect_close(crop)
-            again.xyxy = again.xyxy + np.array([x1, y1, x1, y1], dtype=again.xyxy.dtype)
+            again = shifted(detector.detect_close(crop), x1, y1)
             looks.append(again)
             seen.append((region, any(str(n) in TWO_WHEELERS for n in again.data.get("class_name", []))))
     if memory is not None:
