@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from echallan.annotate import COLOURS, camera_overlay
 from echallan.camera import REGION_MARGIN, detection_window, load_camera
 from echallan.errors import ConfigError
 from echallan.types import Box
@@ -127,3 +129,11 @@ def test_explicit_detection_region_is_used_as_given(tmp_path: Path) -> None:
 def test_bad_detection_region_names_the_key(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="detection_region: must be"):
         load_camera(write(tmp_path, f"detection_region = {value}\n" + REGION_CAMERA))
+
+
+def test_preview_draws_the_detection_region(tmp_path: Path) -> None:
+    black = np.zeros((720, 1280, 3), np.uint8)
+    cam = load_camera(write(tmp_path, "detection_region = [0, 360, 1280, 720]\n" + REGION_CAMERA))
+    assert tuple(camera_overlay(black, cam)[364, 900]) == COLOURS["detection"]  # its top edge
+    whole = camera_overlay(black, load_camera(write(tmp_path, REGION_CAMERA)))
+    assert tuple(whole[364, 900]) == (0, 0, 0)

@@ -54,16 +54,20 @@ def test_a_bike_inside_a_bus_box_is_kept() -> None:
     assert list(out.data["class_name"]) == ["bus", "motorcycle"]
 
 
+class Recording(Detector):
+    """Finds one fixed box in whatever it is given, and records the shapes it was given."""
+
+    def __init__(self, name: str, box: tuple[float, float, float, float]) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+        self.found = (name, box)
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        self.shapes.append(frame.shape)
+        return dets(self.found)
+
+
 def test_recover_looks_at_the_group_and_offsets_what_it_finds() -> None:
-    class CloseUp(Detector):
-        def __init__(self) -> None:
-            self.shapes: list[tuple[int, ...]] = []
-
-        def detect(self, frame: np.ndarray) -> sv.Detections:
-            self.shapes.append(frame.shape)
-            return dets(("motorcycle", (5, 60, 95, 110)))
-
-    detector = CloseUp()
+    detector = Recording("motorcycle", (5, 60, 95, 110))
     out = recover(detector, np.zeros((720, 1280, 3), np.uint8), dets(), TRIO)
     assert len(detector.shapes) == 1
     x1, y1 = out.xyxy[0].tolist()[:2]
@@ -94,15 +98,7 @@ def test_box_iou() -> None:
 
 
 def test_a_region_is_detected_on_its_crop_and_moved_back_into_the_frame() -> None:
-    class Crop(Detector):
-        def __init__(self) -> None:
-            self.shapes: list[tuple[int, ...]] = []
-
-        def detect(self, frame: np.ndarray) -> sv.Detections:
-            self.shapes.append(frame.shape)
-            return dets(("car", (10, 20, 110, 90)))
-
-    detector = Crop()
+    detector = Recording("car", (10, 20, 110, 90))
     found = detector.detect_region(np.zeros((720, 1280, 3), np.uint8), Box(0, 300, 1280, 720))
     assert detector.shapes == [(420, 1280, 3)]
     assert found.xyxy[0].tolist() == [10, 320, 110, 390]
