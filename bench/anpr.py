@@ -41,7 +41,7 @@ from echallan.types import Box, PlateRead
 SETS = ("openalpr_us", "openalpr_us_platecrops", "india_plates_dev")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98)
 TARGET_PRECISION = 0.995  # auto-accepted reads that must be exact (issue 3)
-FOREIGN_THRESHOLDS = (0.9, 0.95, 0.97, 0.98, 0.99, 1.0)  # OCR confidence, for ``foreign_sweep``
+FOREIGN_THRESHOLDS = (0.9, 0.95, 0.97, 0.98, 0.99, 0.995)  # OCR confidence, for ``foreign_sweep``
 CROP_WIDTH, CROP_HEIGHT = 4.0, 3.0  # vehicle crop size in plate widths
 ENGINES = {
     "rapidocr": "PP-OCRv6 small det + rec (ONNX Runtime)",
@@ -215,7 +215,7 @@ def foreign_sweep(by_set: dict[str, list[Result]]) -> list[str]:
     rows = []
     us = {name: results for name, results in by_set.items() if name.startswith("openalpr_us")}
     for t in FOREIGN_THRESHOLDS:
-        row = {"OCR confidence >=": f"{t:.2f}"}
+        row = {"OCR confidence >=": f"{t:g}"}
         for name, results in us.items():
             for label, keep in (("all", lambda r: True), ("no 0", lambda r: "0" not in r.top.text)):
                 cells = []

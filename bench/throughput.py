@@ -134,17 +134,17 @@ plates has loaded (it loads on its first use).
 2026-11-23, later: the camera file's new `detection_region` key. Whole-frame detection was the largest
 single cost (alone, 53 frames took 1.0 s of wall time but 1.9-2.3 s of CPU on the two OpenVINO threads;
 decoding alone 1.1-1.8 s). With `"auto"`, the detector looks only at the box around the rules' geometry,
-widened by 15 % of the frame, here the lower 822 rows: on the dynamic twin a 640x288 canvas at the
-whole frame's scale instead of 640x640. A first paired comparison in one process (5 pairs) gave a ratio
-of 0.80 and 4.26 against 5.70 s of CPU. On 6 frames of this clip the region finds again the whole
-frame's road users scored 0.5 or more, all but one car at 0.52 (an integration test checks at least 90
-%). The two settings give different tracks here: 9 events each, 8 of them on the same vehicles; the
-whole frame also fired wrong-way on a bus that drives the allowed way (at the region's top edge), and
-the region a red-light on a vehicle (detected as a motorcycle) beyond the line behind a car. There is no
-ground truth for this stock clip. The generated clips' cameras cover their whole frame, so `bench/violations.py` is unchanged
-by construction. The default stays `"frame"`: a region drops road users outside it, and the helmet and
-triple-riding rules watch every two-wheeler. Peak memory is higher in this run because one process
-compiles both settings' detector shapes."""
+widened by 15 % of the frame, here the lower 822 rows: on the dynamic twin a 640x288 canvas at the whole
+frame's scale instead of 640x640. A first paired comparison in one process (5 pairs) gave a ratio of 0.80
+and 4.26 against 5.70 s of CPU. On 6 frames of this clip the region finds again the whole frame's road
+users scored 0.5 or more, all but one car at 0.52 (an integration test checks at least 90 %). The two
+settings give different tracks here: 9 events each, 8 of them on the same vehicles; the whole frame also
+fired wrong-way on a bus that drives the allowed way (at the region's top edge), and the region a red-
+light on a vehicle (detected as a motorcycle) beyond the line behind a car. There is no ground truth for
+this stock clip. The generated clips' cameras cover their whole frame, so `bench/violations.py` is
+unchanged by construction. The default stays `"frame"`: a region drops road users outside it, and the
+helmet and triple-riding rules watch every two-wheeler. Peak memory is higher in this run because one
+process compiles both settings' detector shapes."""
 
 
 def cpu_seconds() -> float:
