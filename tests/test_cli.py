@@ -40,6 +40,16 @@ def one_line_error(result, text: str) -> None:  # type: ignore[no-untyped-def]
     assert text in result.output
 
 
+def test_camera_check_summarises_a_good_file_and_refuses_a_bad_one(tmp_path: Path, demo_camera: Path) -> None:
+    result = runner.invoke(app, ["camera", "check", str(demo_camera), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["rules"] and summary["detection_region"] == "frame"
+    cam = tmp_path / "c.toml"
+    cam.write_text('detection_region = "lanes"\n' + demo_camera.read_text(encoding="utf-8"), encoding="utf-8")
+    one_line_error(runner.invoke(app, ["camera", "check", str(cam)]), "detection_region: must be")
+
+
 def test_missing_camera_key(tmp_path: Path) -> None:
     cam = tmp_path / "c.toml"
     cam.write_text('id = "X"\nlocation = "Y"\n', encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Commands on video and images: process, anpr, verify and camera preview."""
+"""Commands on video and images: process, anpr, verify, camera check and camera preview."""
 
 from __future__ import annotations
 
@@ -122,6 +122,41 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             )
     if rows:
         raise typer.Exit(1)
+
+
+@camera_app.command("check")
+@cli_errors
+def camera_check(
+    camera: Annotated[Path, typer.Argument(help="The camera's TOML file.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate CAMERA and summarise it; a bad file is refused with the key and the reason (exit 2).
+
+    Example: echallan camera check junction1.toml --json
+    """
+    from echallan.camera import load_camera
+
+    cam = load_camera(camera)
+    region = cam.detection_region
+    summary: dict[str, Any] = {
+        "camera": cam.id,
+        "location": cam.location,
+        "police_station": cam.police_station,
+        "rules": sorted(o.value for o in cam.violations),
+        "signal": "log" if cam.signal.log is not None else "region",
+        "lanes": len(cam.lanes),
+        "no_parking_zones": len(cam.no_parking),
+        "speed_trap": cam.speed_trap is not None,
+        "frame_stride": cam.frame_stride,
+        "detection_region": "frame" if region is None else region.as_list(),
+        "detection_margin": cam.detection_margin,
+    }
+    if as_json:
+        print_json_lines([summary])
+        return
+    out.print(f"camera file OK: {camera}")
+    for key, value in summary.items():
+        out.print(f"  {key}: {', '.join(value) if key == 'rules' else value}", highlight=False)
 
 
 @camera_app.command("preview")
