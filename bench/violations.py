@@ -80,7 +80,14 @@ Found 2026-11-23: the head count's 0.3 (`riders.HEAD_MIN_CONFIDENCE`) had not ru
 pipeline's helmet model dropped heads below 0.35 (the threshold chosen for helmet F1). It now keeps heads
 from 0.3 (`detection.helmet.video_helmet_detector`; the no-helmet rule still trusts heads from 0.5 only).
 On 24 triple-riding clips the result is the same either way (18 / 0 / 6): in photo 3's clips the helmet
-model scores the third boy's head 0.15, the second 0.33 and 0.18 (two boxes), the front one 0.77."""
+model scores the third boy's head 0.15, the second 0.33 and 0.18 (two boxes), the front one 0.77.
+
+Looked at again (2026-11-23, session 7), on photo 3's rider sprite at the clips' scales (0.8 and 1.1): the
+detector's close-up look finds 2 persons at every canvas from 320 to 832 px (3 once, at 512), so a larger
+close-up does not separate the boys; the helmet model with the crop mirrored (test-time flip) scores the
+second and third heads lower (0.11-0.20) than unmirrored (0.25-0.45), so a flipped second look does not
+help either. In one of its clips (variant 3) the whole-frame detector keeps the three boys apart in 16 of
+61 frames (26 %). Nothing was changed."""
 
 
 def match(
