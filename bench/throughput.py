@@ -144,7 +144,14 @@ light on a vehicle (detected as a motorcycle) beyond the line behind a car. Ther
 this stock clip. The generated clips' cameras cover their whole frame, so `bench/violations.py` is
 unchanged by construction. The default stays `"frame"`: a region drops road users outside it, and the
 helmet and triple-riding rules watch every two-wheeler. Peak memory is higher in this run because one
-process compiles both settings' detector shapes."""
+process compiles both settings' detector shapes.
+
+Then, with the region on the twin, the detection thread's regions and the main thread's close-up looks ran
+on one model behind one lock; each input shape now has its own infer request and lock (`OpenVinoYolo`), so
+the two run at once: paired runs in one process, 7 pairs, ratio 0.96. Drift again: this code's first
+benchmark gave 2.53x (region) and 2.15x (whole frame), CPU 4.24 s; 35 minutes later (before the lock
+change) 2.23x and 1.88x, CPU 4.92 s for the same work. The region's paired ratio held at 0.85-0.87. The
+table is the latest run."""
 
 
 def cpu_seconds() -> float:

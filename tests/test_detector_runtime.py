@@ -160,3 +160,24 @@ def test_a_detection_region_finds_the_confident_road_users_the_whole_frame_finds
             matched += int((iou.max(axis=1) >= 0.5).sum())
             checked += int(inside.sum())
     assert checked >= 10 and matched >= 0.9 * checked
+
+
+@pytest.mark.integration
+def test_the_twin_runs_a_region_and_close_ups_at_once_as_one_at_a_time(
+    model_dir: Path, datasets_dir: Path, derived_dir: Path
+) -> None:
+    """Two shapes of one model run at once (each has its own infer request and lock): the detection
+    thread's regions beside the main thread's close-up looks, both on the twin."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    detector = YoloDetector(model_dir, derived_dir=derived_dir)
+    frames = _frames(datasets_dir, 4)
+    region = Box(0, 258, 1920, 1080)
+    crops = [f[300:700, 300:700] for f in frames]
+    alone = [detector.detect_region(f, region).xyxy for f in frames]
+    alone += [detector.detect_close(c).xyxy for c in crops]
+    with ThreadPoolExecutor(2) as pool:
+        regions = pool.map(lambda f: detector.detect_region(f, region), frames)
+        close = pool.map(detector.detect_close, crops)
+        together = [d.xyxy for d in regions] + [d.xyxy for d in close]
+    assert all(np.array_equal(a, b) for a, b in zip(alone, together, strict=True))

@@ -68,36 +68,38 @@ class OpenVinoYolo:
         self.shape: tuple[int, int] | None = (
             (dims[2].get_length(), dims[3].get_length()) if dims.is_static else None
         )
-        self._requests: dict[tuple[int, int], Any] = {}
-        self._lock = threading.Lock()  # an infer request serves one caller at a time
+        # one compiled infer request per input shape, each serving one caller at a time: two threads may
+        # run the same model on two shapes at once (a frame's region and a close-up look)
+        self._requests: dict[tuple[int, int], tuple[Any, threading.Lock]] = {}
+        self._lock = threading.Lock()  # guards the creation of requests
 
     @property
     def size(self) -> int:
         """A static IR's square input side (the helmet model's); the default long side otherwise."""
         return self.shape[0] if self.shape is not None else 640
 
-    def _request(self, shape: tuple[int, int]) -> Any:
-        """The compiled model for one canvas shape. It takes the BGR uint8 canvas as it is: the
-        conversion to an RGB float blob runs inside the model (3 ms a 640 canvas less in Python)."""
-        if shape not in self._requests:
-            import openvino as ov
-            from openvino.preprocess import ColorFormat, PrePostProcessor
+    def _request(self, shape: tuple[int, int]) -> tuple[Any, threading.Lock]:
+        """The compiled model for one canvas shape, and its lock. It takes the BGR uint8 canvas as it is:
+        the conversion to an RGB float blob runs inside the model (3 ms a 640 canvas less in Python)."""
+        with self._lock:
+            if shape not in self._requests:
+                self._requests[shape] = (self._compile(shape).create_infer_request(), threading.Lock())
+            return self._requests[shape]
 
-            model = self._model.clone()
-            if self.shape is None:
-                model.reshape({0: [1, 3, *shape]})  # a static shape compiles to faster code
-            ppp = PrePostProcessor(model)
-            tensor = ppp.input().tensor()
-            tensor.set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")).set_color_format(
-                ColorFormat.BGR
-            )
-            ppp.input().model().set_layout(ov.Layout("NCHW"))
-            ppp.input().preprocess().convert_element_type(ov.Type.f32).convert_color(ColorFormat.RGB).scale(
-                255.0
-            )
-            compiled = self._core.compile_model(ppp.build(), "CPU", CPU_CONFIG)
-            self._requests[shape] = compiled.create_infer_request()
-        return self._requests[shape]
+    def _compile(self, shape: tuple[int, int]) -> Any:
+        """The model compiled for the CPU at one canvas shape (a dynamic IR reshaped to it first)."""
+        import openvino as ov
+        from openvino.preprocess import ColorFormat, PrePostProcessor
+
+        model = self._model.clone()
+        if self.shape is None:
+            model.reshape({0: [1, 3, *shape]})  # a static shape compiles to faster code
+        ppp = PrePostProcessor(model)
+        tensor = ppp.input().tensor()
+        tensor.set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC")).set_color_format(ColorFormat.BGR)
+        ppp.input().model().set_layout(ov.Layout("NCHW"))
+        ppp.input().preprocess().convert_element_type(ov.Type.f32).convert_color(ColorFormat.RGB).scale(255.0)
+        return self._core.compile_model(ppp.build(), "CPU", CPU_CONFIG)
 
     def infer(
         self,
@@ -108,8 +110,8 @@ class OpenVinoYolo:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Boxes (xyxy, canvas pixels), scores and class ids of ``class_ids`` (all if None), after NMS."""
         wanted = np.asarray(list(class_ids) if class_ids is not None else sorted(self.names), dtype=int)
-        with self._lock:
-            request = self._request(canvas.shape[:2])
+        request, lock = self._request(canvas.shape[:2])
+        with lock:
             request.infer({0: np.ascontiguousarray(canvas)[None]})
             out = request.get_output_tensor(0).data[0]
             centres = out[:4].copy()  # the request's buffer is reused by its next call
