@@ -150,8 +150,9 @@ Then, with the region on the twin, the detection thread's regions and the main t
 on one model behind one lock; each input shape now has its own infer request and lock (`OpenVinoYolo`), so
 the two run at once: paired runs in one process, 7 pairs, ratio 0.96. Drift again: this code's first
 benchmark gave 2.53x (region) and 2.15x (whole frame), CPU 4.24 s; 35 minutes later (before the lock
-change) 2.23x and 1.88x, CPU 4.92 s for the same work. The region's paired ratio held at 0.85-0.87. The
-table is the latest run."""
+change) 2.23x and 1.88x, CPU 4.92 s for the same work; the table's run, after it, 2.11x and 1.73x, CPU
+5.30 s, while decoding alone took 1.4-2.0 s and detection alone 2.3 s of CPU (1.1-1.8 and 1.9-2.3 s
+earlier in the session). The region's paired ratio held at 0.82-0.87."""
 
 
 def cpu_seconds() -> float:
