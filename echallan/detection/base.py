@@ -35,9 +35,14 @@ class Detector(ABC):
         """Finds objects in ``region`` of a whole frame (a camera's ``detection_region``); boxes in the
         frame's pixels. Detectors may run a region on an input shaped like it; by default, ``detect``
         on the crop."""
-        x, y = int(region.x1), int(region.y1)
-        found = self.detect(frame[y : int(region.y2), x : int(region.x2)])
-        return shifted(found, x, y)
+        crop, x, y = cut(frame, region)
+        return shifted(self.detect(crop), x, y)
+
+
+def cut(frame: np.ndarray, region: Box) -> tuple[np.ndarray, int, int]:
+    """The part of ``frame`` inside ``region`` (a box within the frame), and where it starts (x, y)."""
+    x, y = int(region.x1), int(region.y1)
+    return frame[y : int(region.y2), x : int(region.x2)], x, y
 
 
 def shifted(detections: sv.Detections, dx: int, dy: int) -> sv.Detections:

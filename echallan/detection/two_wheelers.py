@@ -14,7 +14,7 @@ from typing import cast
 import numpy as np
 import supervision as sv
 
-from echallan.detection.base import Detector, shifted
+from echallan.detection.base import Detector, cut, shifted
 from echallan.rules.riders import TWO_WHEELERS, count_riders
 from echallan.types import Box
 
@@ -84,8 +84,7 @@ def recover(
         if memory is not None and waits(region, memory):
             seen.append((region, True))  # looked at next frame
             continue
-        x1, y1 = int(region.x1), int(region.y1)
-        crop = frame[y1 : int(region.y2), x1 : int(region.x2)]
+        crop, x1, y1 = cut(frame, region)
         if crop.size:
             again = shifted(detector.detect_close(crop), x1, y1)
             looks.append(again)

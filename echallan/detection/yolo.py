@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import supervision as sv
 
-from echallan.detection.base import DETECT_CLASSES, Detector, shifted
+from echallan.detection.base import DETECT_CLASSES, Detector, cut, shifted
 from echallan.detection.openvino import OpenVinoYolo, is_openvino_export, letterbox
 from echallan.errors import ModelNotFoundError
 from echallan.settings import Settings
@@ -132,8 +132,7 @@ class YoloDetector(Detector):
         about a third of a whole frame. Without the twin, as the base class does (the square canvas)."""
         if self._ir is None or self._close is None:
             return super().detect_region(frame, region)
-        x, y = int(region.x1), int(region.y1)
-        crop = frame[y : int(region.y2), x : int(region.x2)]
+        crop, x, y = cut(frame, region)
         scale = self._ir.size / max(frame.shape[:2])
         h, w = (-(-round(side * scale) // STRIDE) * STRIDE for side in crop.shape[:2])
         return shifted(self._run_ir(self._close, crop, (h, w)), x, y)
