@@ -24,6 +24,7 @@ import supervision as sv
 from echallan.annotate import evidence_overlay
 from echallan.anpr.voting import vote
 from echallan.camera import Camera, detection_window, frame_time
+from echallan.chunks import Span
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
@@ -38,6 +39,7 @@ from echallan.rules.engine import (
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
+from echallan.settings import Settings
 from echallan.sources import Source, open_source, read_ahead
 from echallan.types import Box, Event, EvidenceFile, Offence, PlateRead, SignalState, Track, Violation
 
@@ -66,6 +68,21 @@ class Models:
     reader: PlateReaderLike
     helmet: HelmetDetector | None = None
 
+    @classmethod
+    def for_camera(cls, settings: Settings, camera: Camera) -> Models:
+        """The real models, as ``echallan process`` runs them; the helmet model only where a camera's
+        rules need heads (no helmet, triple riding)."""
+        from echallan.anpr import PlateReader
+        from echallan.detection import YoloDetector
+        from echallan.detection.helmet import video_helmet_detector
+        from echallan.rules.engine import HEAD_RULES
+
+        return cls(
+            YoloDetector(settings.model_dir, derived_dir=settings.derived_dir),
+            PlateReader(search_whole=False),  # video: only plates the detector finds in a sighting are read
+            video_helmet_detector() if camera.violations & HEAD_RULES else None,
+        )
+
 
 @dataclass(frozen=True)
 class VideoResult:
@@ -76,6 +93,9 @@ class VideoResult:
     events: tuple[Event, ...]
     problems: tuple[str, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)  # time split by stage
+    span: Span | None = None  # the chunk processed; None: the whole source
+    # for chunks: every track's (frame, box) in the frames a neighbouring chunk analyses too
+    shared_boxes: dict[int, tuple[tuple[int, Box], ...]] = field(default_factory=dict)
 
 
 def event_key(identity: str, camera_id: str, violation: Violation) -> str:
@@ -106,9 +126,14 @@ class _Memory:
 
 
 class _Run:
-    def __init__(self, camera: Camera, source: Source, models: Models, evidence_dir: Path) -> None:
-        self.camera, self.source, self.models = camera, source, models
+    def __init__(
+        self, camera: Camera, source: Source, models: Models, evidence_dir: Path, span: Span | None = None
+    ) -> None:
+        self.camera, self.source, self.models, self.span = camera, source, models, span
         info = source.info
+        # a chunk's track ids are its own: its keys name the chunk, so chunks never share a key
+        self.identity = info.identity if span is None else f"{info.identity}@{span.first}-{span.stop}"
+        self.shared_boxes: dict[int, tuple[tuple[int, Box], ...]] = {}
         self.fps = info.fps
         self.start = camera.start_time or info.started_at or datetime.now().astimezone()
         self.folder = evidence_dir / info.identity[:16]
@@ -205,7 +230,7 @@ class _Run:
         violation's inputs under "privacy", so printed copies can blur bystanders and other plates.
         """
         frame, others, persons = seen
-        key = event_key(self.source.info.identity, self.camera.id, v)
+        key = event_key(self.identity, self.camera.id, v)
         folder = self.folder / key
         box = next(p.box for p in reversed(track.points) if p.frame_index == v.frame_index)
         privacy = {
@@ -243,6 +268,11 @@ class _Run:
         track = self.builder.track(tid)
         mem = self.memory.pop(tid, _Memory())
         self.tracks_seen += 1
+        if self.span is not None:
+            span = self.span
+            shared = tuple((p.frame_index, p.box) for p in track.points if span.in_overlap(p.frame_index))
+            if shared:
+                self.shared_boxes[tid] = shared
         t0 = time.perf_counter()
         done = {v.offence for v, _ in mem.found}
         heads: list[tuple[int, list[HeadResult]]] = []
@@ -278,7 +308,7 @@ class _Run:
                 v = replace(
                     v, inputs={**v.inputs, "plate_char_confidences": [[c, round(s, 3)] for c, s in chars]}
                 )
-            key = event_key(self.source.info.identity, self.camera.id, v)
+            key = event_key(self.identity, self.camera.id, v)
             extra = [c.close() for c in mem.clips if c.path.parent.name == key]
             if plate_crop is not None:
                 extra.append(write_image(self.folder / key / "plate.png", plate_crop, "plate"))
@@ -362,16 +392,26 @@ def detected(
         yield index, frame, detections
 
 
+def _until(frames: Iterator[tuple[int, np.ndarray]], stop: int) -> Iterator[tuple[int, np.ndarray]]:
+    for index, frame in frames:
+        if index >= stop:
+            return
+        yield index, frame
+
+
 def process_source(
     camera: Camera,
     source: Source,
     models: Models,
     evidence_dir: Path,
     on_frame: Callable[[int], None] | None = None,
+    span: Span | None = None,
 ) -> VideoResult:
-    run = _Run(camera, source, models, evidence_dir)
+    """Find the violations in ``source`` (or in the chunk ``span`` of it, see :mod:`echallan.chunks`)."""
+    run = _Run(camera, source, models, evidence_dir, span)
     frames = 0
-    decoded = read_ahead(_timed(source.frames(camera.frame_stride), run.seconds, "decode"))
+    raw = source.frames(camera.frame_stride, span.first) if span else source.frames(camera.frame_stride)
+    decoded = read_ahead(_timed(raw if span is None else _until(raw, span.stop), run.seconds, "decode"))
     # decoding, detection and the rest each on a thread of their own, one frame after the other
     stream = read_ahead(detected(decoded, models.detector, run.seconds, camera), depth=2, name="detect")
     t0 = time.perf_counter()
@@ -387,7 +427,15 @@ def process_source(
     info = source.info
     events = tuple(sorted(run.events, key=lambda e: (e.violation.frame_index, e.key)))
     return VideoResult(
-        info.name, info.identity, frames, run.tracks_seen, events, tuple(source.problems), dict(run.seconds)
+        info.name,
+        info.identity,
+        frames,
+        run.tracks_seen,
+        events,
+        tuple(source.problems),
+        dict(run.seconds),
+        span,
+        run.shared_boxes,
     )
 
 

@@ -56,8 +56,9 @@ class Source(ABC):
     problems: list[str]
 
     @abstractmethod
-    def frames(self, stride: int = 1) -> Iterator[tuple[int, np.ndarray]]:
-        """Yield ``(index, frame)`` for every ``stride``-th frame; indices count source frames."""
+    def frames(self, stride: int = 1, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield ``(index, frame)`` for every ``stride``-th frame from frame ``start`` on; indices count
+        source frames (so a chunk starting at ``start`` keeps the same indices as a whole run)."""
 
     def close(self) -> None:  # noqa: B027 - only streams hold anything between calls
         """Release what the source holds open."""
@@ -154,14 +155,15 @@ class VideoFileSource(Source):
         h, w = frame.shape[:2]
         self.info = SourceInfo(path.name, rate, count, w, h, sha256_file(path), False, _mtime(path))
 
-    def frames(self, stride: int = 1) -> Iterator[tuple[int, np.ndarray]]:
-        """Decode sequentially. A frame that fails to decode is noted and skipped; the frames after it
-        keep their indices (counted, or from timestamps). H.264 errors are often concealed instead."""
+    def frames(self, stride: int = 1, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        """Decode sequentially from ``start`` (reached by seeking). A frame that fails to decode is
+        noted and skipped; the frames after it keep their indices (counted, or from timestamps).
+        H.264 errors are often concealed instead."""
         _check_stride(stride)
         cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, DECODE_THREADS])
         if not cap.isOpened():
             raise InputError(f"cannot decode video: {self.path} (corrupt or not a video)")
-        count, index, name = self.info.frame_count, 0, self.path.name
+        count, index, name = self.info.frame_count, _seek(cap, start), self.path.name
         frame_ms = 1000.0 / (_plausible_fps(cap.get(cv2.CAP_PROP_FPS)) or self.info.fps)
         last: tuple[int, float] | None = None  # index and timestamp (ms) of the last decoded frame
         try:
@@ -195,6 +197,20 @@ class VideoFileSource(Source):
             cap.release()
 
 
+def _seek(cap: cv2.VideoCapture, start: int) -> int:
+    """Move ``cap`` to frame ``start`` and return it. OpenCV seeks to the key frame before it and
+    decodes forward; where the container will not say it arrived, frames are grabbed one by one."""
+    if start <= 0:
+        return 0
+    if cap.set(cv2.CAP_PROP_POS_FRAMES, start) and int(cap.get(cv2.CAP_PROP_POS_FRAMES)) == start:
+        return start
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+    index = 0
+    while index < start and cap.grab():
+        index += 1
+    return index
+
+
 def _frames(first: int, last: int) -> str:
     return f"frame {first}" if first == last else f"frames {first}-{last}"
 
@@ -226,10 +242,10 @@ class ImageSequenceSource(Source):
         started, count = _mtime(self.paths[0]), len(self.paths)
         self.info = SourceInfo(spec, fps or DEFAULT_FPS, count, w, h, digest.hexdigest(), False, started)
 
-    def frames(self, stride: int = 1) -> Iterator[tuple[int, np.ndarray]]:
+    def frames(self, stride: int = 1, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
         _check_stride(stride)
         size = (self.info.height, self.info.width)
-        for index in range(0, len(self.paths), stride):
+        for index in range(-(-max(start, 0) // stride) * stride, len(self.paths), stride):
             path = self.paths[index]
             image = cv2.imread(str(path))
             if image is not None and image.shape[:2] == size:
@@ -340,9 +356,11 @@ class StreamSource(Source):
         self.problems.append(f"{note} gave up after {opts.reconnects} reconnect attempts")
         return False
 
-    def frames(self, stride: int = 1) -> Iterator[tuple[int, np.ndarray]]:
+    def frames(self, stride: int = 1, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
         """Frames until the stream ends and cannot be reopened. Indices go on across reconnects."""
         _check_stride(stride)
+        if start:
+            raise InputError(f"a live stream cannot start at frame {start}: {self.info.name}")
         if self._cap is None and not self._reconnect("was closed"):
             return
         try:

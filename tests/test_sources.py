@@ -71,6 +71,17 @@ def test_video_file_info_and_frames(clips: Path) -> None:
     assert open_source(str(clips / SHORT), fps=10).info.fps == 10
 
 
+@pytest.mark.parametrize("clip", [SHORT, LONG])
+def test_a_chunk_starts_at_its_frame_with_the_whole_runs_pixels_and_indices(clips: Path, clip: str) -> None:
+    """Chunks seek (OpenCV decodes forward from the key frame before): frame-exact on the real clips."""
+    source = VideoFileSource(clips / clip)
+    whole = dict(source.frames(stride=3))
+    start = source.info.frame_count // 2 + 1
+    chunk = list(source.frames(stride=3, start=start))
+    assert [i for i, _ in chunk] == [i for i in whole if i >= start]
+    assert all(np.array_equal(frame, whole[i]) for i, frame in chunk)
+
+
 def test_video_errors(tmp_path: Path) -> None:
     missing = tmp_path / "nope.mp4"
     with pytest.raises(InputError, match=r"^video not found: .*nope\.mp4$"):
@@ -172,6 +183,7 @@ def test_image_sequence_natural_order_and_fps(stills: Path) -> None:
     assert (info.frame_count, info.width, info.height, info.fps, info.live) == (12, 640, 360, 25.0, False)
     assert [i for i, _ in source.frames()] == list(range(12))
     assert [i for i, _ in source.frames(stride=5)] == [0, 5, 10]
+    assert [i for i, _ in source.frames(stride=5, start=3)] == [5, 10]  # a chunk keeps the stride's grid
     assert source.problems == []
     by_glob = open_source(str(stills / "img_*.png"), fps=12.5)
     assert by_glob.info.fps == 12.5 and by_glob.info.identity == info.identity

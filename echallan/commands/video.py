@@ -31,26 +31,66 @@ def process(
         typer.Argument(help="Video files (mp4, avi, mkv), image folders or globs, or rtsp:// URLs."),
     ],
     camera: Annotated[Path, typer.Option("--camera", "-c", help="The camera's TOML file (docs/CAMERA.md).")],
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Worker processes (Ray) running sources or chunks side by side."
+        ),
+    ] = 1,
+    chunk_seconds: Annotated[
+        float,
+        typer.Option(
+            "--chunk-seconds",
+            min=0,
+            help="Cut video files into chunks of this many seconds, processed apart and stitched "
+            "back into one event per vehicle per offence (0: whole sources).",
+        ),
+    ] = 0.0,
+    overlap_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--overlap-seconds",
+            min=0,
+            help="Seconds each chunk also analyses before its own (default: 10, or more where a "
+            "no-parking zone allows a longer dwell).",
+        ),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="Run on this Ray cluster (e.g. auto) instead of a local one."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find violations in SOURCES, read the violators' plates and store one event per violation.
 
     Evidence (untouched frame, annotated copy, vehicle and plate crops, a short clip) goes to the
     evidence directory with each file's SHA-256 in the database. Safe to run twice: events are
-    keyed by the source's SHA-256, the offence and the track. A bad source is reported and skipped;
-    the rest of the batch goes on. Example: echallan process clip.mp4 --camera junction1.toml
+    keyed by the source's SHA-256 (and chunk), the offence and the track. A bad source is reported
+    and skipped; the rest of the batch goes on. With --workers or --chunk-seconds the work is
+    spread over Ray workers (docs/SCALING.md). Example: echallan process clip.mp4 --camera junction1.toml
     """
-    from echallan.anpr import AUTO_ACCEPT_THRESHOLD
     from echallan.camera import load_camera
-    from echallan.pipeline import process_source
-    from echallan.records import open_db, store_events
-    from echallan.rules.engine import HEAD_RULES
-    from echallan.sources import open_source
+    from echallan.records import open_db
 
     s = settings(ctx)
     cam = load_camera(camera)
-    models = _models(s, with_helmet=bool(cam.violations & HEAD_RULES))  # heads: no helmet, triple riding
     engine = open_db(s.db_url)
+    if workers == 1 and not chunk_seconds and ray_address is None:
+        failed = _process_here(s, cam, engine, sources, as_json)
+    else:
+        failed = _process_spread(
+            s, cam, engine, sources, as_json, workers, chunk_seconds, overlap_seconds, ray_address
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _process_here(s: Settings, cam: Any, engine: Any, sources: list[str], as_json: bool) -> int:
+    """Each source in turn in this process, with a progress bar per source; returns how many failed."""
+    from echallan.pipeline import Models, process_source
+    from echallan.sources import open_source
+
+    models = Models.for_camera(s, cam)
     failed = 0
     for spec in sources:
         try:
@@ -61,43 +101,77 @@ def process(
             report(str(e))
             failed += 1
             continue
-        for problem in result.problems:
-            err.print(f"[yellow]warning:[/yellow] {spec}: {problem}", highlight=False, soft_wrap=True)
-        new = store_events(engine, result.events, location=cam.location, auto_accept=AUTO_ACCEPT_THRESHOLD)
-        summary = {
-            "source": spec,
-            "sha256": result.source_sha256,
-            "frames": result.frames_analysed,
-            "vehicles": result.tracks,
-            "events": len(result.events),
-            "new_events": new,
-            "offences": [e.violation.offence.value for e in result.events],
-            "plates": [e.plate.text if e.plate else None for e in result.events],
-            "problems": list(result.problems),
-            "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
-        }
-        if as_json:
-            print_json_lines([summary])
-        else:
-            out.print(
-                f"{spec}: {result.frames_analysed} frames, {result.tracks} vehicles, "
-                f"{len(result.events)} violation(s), {new} new"
-            )
-    if failed:
-        raise typer.Exit(1)
+        _store(engine, cam, spec, result, as_json)
+    return failed
 
 
-def _models(s: Settings, with_helmet: bool = False) -> Any:
-    from echallan.anpr import PlateReader
-    from echallan.detection import YoloDetector
-    from echallan.detection.helmet import video_helmet_detector
-    from echallan.pipeline import Models
+def _process_spread(
+    s: Settings,
+    cam: Any,
+    engine: Any,
+    sources: list[str],
+    as_json: bool,
+    workers: int,
+    chunk_s: float,
+    overlap_s: float | None,
+    address: str | None,
+) -> int:
+    """Sources (or their chunks) on Ray workers; each source stored once all its jobs are back."""
+    from echallan.distributed import combine, gather, plan, run_jobs
+    from echallan.records import stored_keys
 
-    return Models(
-        YoloDetector(s.model_dir, derived_dir=s.derived_dir),
-        PlateReader(search_whole=False),  # video: only plates the detector finds in a sighting are read
-        video_helmet_detector() if with_helmet else None,
-    )
+    jobs, bad = plan(sources, cam, chunk_s, overlap_s)
+    for spec, why in bad.items():
+        report(f"{spec}: {why}")
+    failed = len(bad)
+    with progress_bar(f"{len(jobs)} jobs on {workers} worker(s)", len(jobs)) as advance:
+        done = 0
+
+        def counted(job_result: Any) -> Any:
+            nonlocal done
+            advance(done)
+            done += 1
+            return job_result
+
+        running = (counted(r) for r in run_jobs(jobs, cam, s, workers, address))
+        for outcome in gather(jobs, running):
+            for why in outcome.errors:
+                report(why)
+            failed += bool(outcome.errors)
+            if outcome.results:
+                keys = [e.key for r in outcome.results for e in r.events]
+                result = combine(outcome.results, stored_keys(engine, keys))
+                _store(engine, cam, outcome.spec, result, as_json)
+    return failed
+
+
+def _store(engine: Any, cam: Any, spec: str, result: Any, as_json: bool) -> None:
+    """Store a source's events and print its summary line (or JSON object)."""
+    from echallan.anpr import AUTO_ACCEPT_THRESHOLD
+    from echallan.records import store_events
+
+    for problem in result.problems:
+        err.print(f"[yellow]warning:[/yellow] {spec}: {problem}", highlight=False, soft_wrap=True)
+    new = store_events(engine, result.events, location=cam.location, auto_accept=AUTO_ACCEPT_THRESHOLD)
+    summary = {
+        "source": spec,
+        "sha256": result.source_sha256,
+        "frames": result.frames_analysed,
+        "vehicles": result.tracks,
+        "events": len(result.events),
+        "new_events": new,
+        "offences": [e.violation.offence.value for e in result.events],
+        "plates": [e.plate.text if e.plate else None for e in result.events],
+        "problems": list(result.problems),
+        "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+    }
+    if as_json:
+        print_json_lines([summary])
+    else:
+        out.print(
+            f"{spec}: {result.frames_analysed} frames, {result.tracks} vehicles, "
+            f"{len(result.events)} violation(s), {new} new"
+        )
 
 
 @cli_errors

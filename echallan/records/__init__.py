@@ -19,6 +19,7 @@ from echallan.records.events import (
     list_events,
     review_status,
     store_events,
+    stored_keys,
 )
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine, FineSchedule, load_fine_schedule, load_fines
 from echallan.records.ledger import approve, approve_auto, cancel, transition
@@ -85,6 +86,7 @@ __all__ = [
     "show_challan",
     "show_owner",
     "store_events",
+    "stored_keys",
     "transition",
     "upgrade",
     "verify_evidence",

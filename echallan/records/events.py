@@ -82,6 +82,15 @@ def store_events(
     return new
 
 
+def stored_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` already stored."""
+    if not keys:
+        return set()
+    with engine.connect() as conn:
+        query = sa.select(events_table.c.key).where(events_table.c.key.in_(list(keys)))
+        return set(conn.execute(query).scalars())
+
+
 def list_events(engine: Engine, review_status: str | None = None) -> list[dict[str, Any]]:
     """Stored events (newest last) as JSON-serialisable dicts, optionally only one review status."""
     query = sa.select(events_table).order_by(events_table.c.id)
