@@ -3,10 +3,14 @@ Ray. Fakes here; the real detector and plate reader in tests/test_distributed_re
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
+import supervision as sv
 from test_pipeline import CAMERA, BoxDetector, FixedReader, make_clip
 
 from echallan.camera import Camera, load_camera
@@ -106,8 +110,11 @@ def fake_models(settings: Settings, camera: Camera) -> Models:
     return Models(BoxDetector(), FixedReader())
 
 
+Setup = tuple[Camera, Settings, Path]
+
+
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[Camera, Settings, Path]:
+def setup(tmp_path: Path) -> Setup:
     (tmp_path / "cam.toml").write_text(CAMERA, encoding="utf-8")
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=0)  # one car crosses the stop line on red at about frame 14
@@ -150,13 +157,20 @@ def test_gather_waits_for_every_chunk_of_a_source() -> None:
     assert got == [("b.mp4", ("bad file",)), ("a.mp4", ("frames 0-9: boom", "frames 10-19: late"))]
 
 
-@pytest.mark.ray
-def test_ray_workers_give_what_one_process_gives(setup: tuple[Camera, Settings, Path]) -> None:
-    """Jobs on two Ray actors: every job comes back, a bad one as its error, the results as local."""
+@pytest.fixture
+def by_value() -> None:
+    """Ray workers get this module's fakes by value (they cannot import the tests)."""
     from ray import cloudpickle
 
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the fakes travel by value
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
     cloudpickle.register_pickle_by_value(sys.modules["test_pipeline"])
+
+
+@pytest.mark.ray
+def test_ray_workers_give_what_one_process_gives(
+    setup: tuple[Camera, Settings, Path], by_value: None
+) -> None:
+    """Jobs on two Ray actors: every job comes back, a bad one as its error, the results as local."""
     camera, settings, clip = setup
     jobs = [Job(str(clip), s) for s in spans(30, 10.0, chunk_s=1.6, overlap_s=1.0)] + [Job("missing.mp4")]
     here = dict(run_jobs(jobs, camera, settings, workers=1, build=fake_models))
@@ -167,3 +181,36 @@ def test_ray_workers_give_what_one_process_gives(setup: tuple[Camera, Settings, 
         a, b = here[job], there[job]
         assert isinstance(a, VideoResult) and isinstance(b, VideoResult)
         assert [e.key for e in a.events] == [e.key for e in b.events]
+
+
+class DyingDetector(BoxDetector):
+    """Kills its process (as the kernel's out-of-memory killer would) on an all-white frame."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        if frame.min() > 200:
+            os._exit(1)
+        return super().detect(frame)
+
+
+def dying_models(settings: Settings, camera: Camera) -> Models:
+    return Models(DyingDetector(), FixedReader())
+
+
+@pytest.mark.ray
+def test_a_worker_that_dies_costs_its_job_only(setup: Setup, by_value: None) -> None:
+    camera, settings, clip = setup
+    white = clip.with_name("white.avi")
+    writer = cv2.VideoWriter(str(white), cv2.VideoWriter.fourcc(*"MJPG"), 10, (320, 240))
+    for _ in range(5):
+        writer.write(np.full((240, 320, 3), 255, np.uint8))
+    writer.release()
+    jobs = [
+        Job(str(white)),
+        Job(str(clip)),
+        Job(str(clip), Span(0, 16, 10)),
+        Job(str(clip), Span(16, 30, 10)),
+    ]
+    got = dict(run_jobs(jobs, camera, settings, workers=2, build=dying_models))
+    assert set(got) == set(jobs)
+    assert isinstance(got[jobs[0]], str) and "worker died" in str(got[jobs[0]])
+    assert all(isinstance(got[j], VideoResult) and len(got[j].events) == 1 for j in jobs[1:])
