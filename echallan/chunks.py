@@ -3,8 +3,10 @@
 A chunk owns the frames ``[start, stop)`` and starts analysing ``lead`` frames earlier, so that its
 tracks and the signal state are settled when its own frames begin. Those lead frames are the
 previous chunk's last ones: a vehicle there is seen by both chunks, in the same frames, with the same
-detector boxes (detection depends on the frame alone). :func:`stitch` pairs such tracks by their
-boxes in the shared frames and keeps one event per vehicle per offence.
+detector boxes (detection depends on the frame alone). The previous chunk saw those frames with more
+of the past, so an event a chunk fires in its lead is the previous chunk's to report. Whole-track
+rules decide when a track ends, whatever frame they show, so for them :func:`stitch` pairs the two
+chunks' tracks by their boxes in the shared frames and keeps one event per vehicle per offence.
 
 Everything here is pure: plain numbers and result objects in, plain results out.
 """
@@ -15,6 +17,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from echallan.rules.engine import FINAL_RULES
 from echallan.types import Box, Event, Offence
 
 #: Two tracks in the frames two chunks share are one vehicle when their boxes overlap this much (IoU)
@@ -87,7 +90,11 @@ def same_vehicle(a: Sequence[tuple[int, Box]], b: Sequence[tuple[int, Box]]) -> 
 def stitch(chunks: Sequence[ChunkResult], stored: Collection[str] = ()) -> tuple[tuple[Event, ...], int]:
     """One event per vehicle per offence across ``chunks`` (in any order), and the number of vehicles.
 
-    Tracks of neighbouring chunks that are one vehicle (:func:`same_vehicle`) are joined, also in
+    An event of a frame-by-frame rule (red light, stop line, wrong way, speed, no parking) that a
+    chunk fires in its lead is dropped: the chunk before analysed that frame with more history, and
+    fired what it should (a vehicle first seen past the line in a lead, for instance, may look like a
+    stop-line offender to the later chunk only). Events already ``stored`` are never dropped. Tracks
+    of neighbouring chunks that are one vehicle (:func:`same_vehicle`) are joined, also in
     chains (a parked car seen by many chunks). Of a joined vehicle's events for one offence, one whose
     key is in ``stored`` (already in the database) is kept, else the earliest (the chunk that saw
     the offence happen), then the one with the surest plate read.
@@ -109,6 +116,9 @@ def stitch(chunks: Sequence[ChunkResult], stored: Collection[str] = ()) -> tuple
     kept: dict[tuple[tuple[int, int], Offence], Event] = {}
     for i, chunk in enumerate(ordered):
         for event in chunk.events:
+            v = event.violation
+            if v.offence not in FINAL_RULES and v.frame_index < chunk.span.start and event.key not in stored:
+                continue
             slot = (root((i, event.violation.track_id)), event.violation.offence)
             if slot not in kept or _rank(event, stored) > _rank(kept[slot], stored):
                 kept[slot] = event

@@ -80,16 +80,28 @@ def test_one_vehicle_seen_by_two_chunks_keeps_its_earliest_event() -> None:
     assert [e.key for e in events] == ["b1"]
 
 
-def test_other_vehicles_and_other_offences_are_kept_apart() -> None:
+def test_what_a_chunk_fires_in_its_lead_is_the_chunk_befores_to_report() -> None:
+    """The car crossed on red in chunk a; chunk b first sees it past the line, stopped: not an offence
+    of its own. A whole-track rule's event in the lead still counts (the chunk before may not have it)."""
     a = chunk(Span(0, 100, 30), [event("a1", 1, 80)], {1: [(80, CAR)]}, tracks=1)
+    b_events = [event("b1", 1, 85, Offence.STOP_LINE), event("b2", 2, 90, Offence.TRIPLE_RIDING)]
+    b = chunk(Span(100, 200, 30), b_events, {1: [(80, CAR)], 2: [(80, OTHER)]}, tracks=2)
+    events, _ = stitch([a, b])
+    assert [e.key for e in events] == ["a1", "b2"]
+    events, _ = stitch([a, b], stored={"b1"})  # stored by an earlier run: kept, never dropped
+    assert [e.key for e in events] == ["a1", "b1", "b2"]
+
+
+def test_other_vehicles_and_other_offences_are_kept_apart() -> None:
+    a = chunk(Span(0, 100, 30), [event("a1", 1, 80, Offence.TRIPLE_RIDING)], {1: [(80, CAR)]}, tracks=1)
     b = chunk(
         Span(100, 200, 30),
-        [event("b1", 4, 82), event("b2", 4, 90, Offence.STOP_LINE), event("b3", 5, 81)],
+        [event("b1", 4, 102, Offence.TRIPLE_RIDING), event("b2", 4, 110), event("b3", 5, 101)],
         {4: [(80, CAR)], 5: [(80, OTHER)]},
         tracks=2,
     )
     events, vehicles = stitch([a, b])
-    assert [e.key for e in events] == ["a1", "b3", "b2"]
+    assert [e.key for e in events] == ["a1", "b3", "b2"]  # b1: a1's vehicle and offence again
     assert vehicles == 2
 
 
