@@ -57,6 +57,7 @@ def plan(
     chunks of ``chunk_s`` seconds that overlap by :func:`echallan.chunks.overlap_seconds`; live
     streams, whose length is unknown, stay whole.
     """
+    specs = list(dict.fromkeys(specs))  # a source named twice is processed once
     if not chunk_s:
         return [Job(spec) for spec in specs], {}
     parking = Offence.NO_PARKING in camera.violations

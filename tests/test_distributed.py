@@ -157,7 +157,7 @@ def test_plan_cuts_files_and_reports_sources_it_cannot_open(setup: tuple[Camera,
     jobs, errors = plan([str(clip), "missing.mp4"], camera, chunk_s=1.5, overlap_s=1.0)
     assert [j.span for j in jobs] == [Span(0, 15, 10), Span(15, 30, 10)]
     assert list(errors) == ["missing.mp4"] and "not found" in errors["missing.mp4"]
-    whole, errors = plan([str(clip), "missing.mp4"], camera)
+    whole, errors = plan([str(clip), "missing.mp4", str(clip)], camera)
     assert whole == [Job(str(clip)), Job("missing.mp4")] and not errors  # reported when run
 
 
