@@ -40,7 +40,7 @@ from echallan.sources import open_source
 
 NOTES = """The machine has 2 cores, and one process already keeps both busy: decoding, detection and the
 rules run on threads of their own, and OpenVINO's detector uses two threads. Two workers on the same
-two cores therefore compete rather than add; the chunks also analyse their lead frames twice. What
+two cores therefore add little (compare the two 6-clip rows); chunks also analyse their leads twice. What
 this benchmark shows on 2 cores is the cost of spreading (Ray's start, each worker's models, the
 overlap) and that the stitched events are the whole run's. The speed-up needs more cores or machines
 (`--ray-address`), where each worker brings its own. The leads cost little on real lengths: here 15 s
