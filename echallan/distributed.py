@@ -15,7 +15,7 @@ evidence directory on shared storage.
 from __future__ import annotations
 
 import os
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -190,15 +190,12 @@ def combine(results: Sequence[VideoResult], stored: Collection[str] = ()) -> Vid
     """
     if len(results) == 1 and results[0].span is None:
         return results[0]
+    chunks = [ChunkResult(r.span, r.events, r.shared_boxes, r.tracks) for r in results if r.span is not None]
+    if len(chunks) != len(results):
+        raise ValueError("a whole source's result cannot be combined with others")
     ordered = sorted(results, key=lambda r: r.span.start if r.span else 0)
-    chunks = [
-        ChunkResult(r.span or Span(0, r.frames_analysed), r.events, r.shared_boxes, r.tracks) for r in ordered
-    ]
     events, vehicles = stitch(chunks, stored)
-    seconds: dict[str, float] = defaultdict(float)
-    for r in ordered:
-        for stage, s in r.seconds.items():
-            seconds[stage] += s
+    seconds: Counter[str] = sum((Counter(r.seconds) for r in ordered), Counter())
     head = ordered[0]
     return VideoResult(
         head.source,

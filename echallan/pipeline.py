@@ -14,6 +14,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import takewhile
 from pathlib import Path
 from typing import Protocol, TypeVar, cast
 
@@ -392,13 +393,6 @@ def detected(
         yield index, frame, detections
 
 
-def _until(frames: Iterator[tuple[int, np.ndarray]], stop: int) -> Iterator[tuple[int, np.ndarray]]:
-    for index, frame in frames:
-        if index >= stop:
-            return
-        yield index, frame
-
-
 def process_source(
     camera: Camera,
     source: Source,
@@ -410,8 +404,11 @@ def process_source(
     """Find the violations in ``source`` (or in the chunk ``span`` of it, see :mod:`echallan.chunks`)."""
     run = _Run(camera, source, models, evidence_dir, span)
     frames = 0
-    raw = source.frames(camera.frame_stride, span.first) if span else source.frames(camera.frame_stride)
-    decoded = read_ahead(_timed(raw if span is None else _until(raw, span.stop), run.seconds, "decode"))
+    raw = source.frames(camera.frame_stride, span.first if span else 0)
+    if span is not None:
+        stop = span.stop
+        raw = takewhile(lambda item: item[0] < stop, raw)
+    decoded = read_ahead(_timed(raw, run.seconds, "decode"))
     # decoding, detection and the rest each on a thread of their own, one frame after the other
     stream = read_ahead(detected(decoded, models.detector, run.seconds, camera), depth=2, name="detect")
     t0 = time.perf_counter()

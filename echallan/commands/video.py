@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -19,6 +20,14 @@ from echallan.commands.common import (
 )
 from echallan.errors import EchallanError
 from echallan.settings import Settings
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands, so --help stays quick
+    from sqlalchemy.engine import Engine
+
+    from echallan.camera import Camera
+    from echallan.pipeline import VideoResult
+
+T = TypeVar("T")
 
 camera_app = typer.Typer(help="Camera files: check a camera's set-up.", no_args_is_help=True)
 
@@ -85,7 +94,7 @@ def process(
         raise typer.Exit(1)
 
 
-def _process_here(s: Settings, cam: Any, engine: Any, sources: list[str], as_json: bool) -> int:
+def _process_here(s: Settings, cam: Camera, engine: Engine, sources: list[str], as_json: bool) -> int:
     """Each source in turn in this process, with a progress bar per source; returns how many failed."""
     from echallan.pipeline import Models, process_source
     from echallan.sources import open_source
@@ -107,8 +116,8 @@ def _process_here(s: Settings, cam: Any, engine: Any, sources: list[str], as_jso
 
 def _process_spread(
     s: Settings,
-    cam: Any,
-    engine: Any,
+    cam: Camera,
+    engine: Engine,
     sources: list[str],
     as_json: bool,
     workers: int,
@@ -125,16 +134,7 @@ def _process_spread(
         report(f"{spec}: {why}")
     failed = len(bad)
     with progress_bar(f"{len(jobs)} jobs on {workers} worker(s)", len(jobs)) as advance:
-        done = 0
-
-        def counted(job_result: Any) -> Any:
-            nonlocal done
-            advance(done)
-            done += 1
-            return job_result
-
-        running = (counted(r) for r in run_jobs(jobs, cam, s, workers, address))
-        for outcome in gather(jobs, running):
+        for outcome in gather(jobs, _counted(run_jobs(jobs, cam, s, workers, address), advance)):
             for why in outcome.errors:
                 report(why)
             failed += bool(outcome.errors)
@@ -145,7 +145,14 @@ def _process_spread(
     return failed
 
 
-def _store(engine: Any, cam: Any, spec: str, result: Any, as_json: bool) -> None:
+def _counted(items: Iterator[T], advance: Callable[[int], None]) -> Iterator[T]:
+    """``items``, moving a progress bar on as each one comes."""
+    for n, item in enumerate(items):
+        advance(n)
+        yield item
+
+
+def _store(engine: Engine, cam: Camera, spec: str, result: VideoResult, as_json: bool) -> None:
     """Store a source's events and print its summary line (or JSON object)."""
     from echallan.anpr import AUTO_ACCEPT_THRESHOLD
     from echallan.records import store_events
