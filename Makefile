@@ -43,6 +43,7 @@ bench: setup
 	$(VENV)/python bench/throughput.py
 	$(VENV)/python bench/scale.py
 	$(VENV)/python bench/helmet.py
+	$(VENV)/python bench/riders.py
 	$(VENV)/python bench/owners.py
 	$(VENV)/python bench/notices.py 10000 --jobs 2
 

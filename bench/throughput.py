@@ -28,7 +28,7 @@ from report import write_section
 from echallan.anpr import PlateReader
 from echallan.camera import detection_window, load_camera
 from echallan.detection import YoloDetector
-from echallan.detection.helmet import video_helmet_detector
+from echallan.detection.helmet import default_helmet_detector
 from echallan.pipeline import Models, process_source
 from echallan.settings import Settings
 from echallan.sources import open_source
@@ -174,7 +174,7 @@ def main() -> None:
     args = ap.parse_args()
     s = Settings.from_env()
     clip = s.datasets_dir / "traffic_clips" / "bench_1080p25_h264.mp4"
-    models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), video_helmet_detector())
+    models = Models(YoloDetector(s.model_dir), PlateReader(search_whole=False), default_helmet_detector())
     walls, cpus, splits, events, frames = [], [], [], [], 0
     whole: list[float] = []  # the same clip with detection_region = "frame", alternating with the above
     with tempfile.TemporaryDirectory() as tmp:
@@ -233,8 +233,8 @@ def main() -> None:
             "Every rule enabled (red light and stop line from a controller log, wrong way, speed, "
             "no parking, "
             "triple riding, no helmet); plates read once per violating track from its 3 largest sightings; "
-            "helmets read on motorcycles' best frames, the INT8 helmet model only while the no-helmet or "
-            "triple-riding rule could still fire; the plate detector locates plates in vehicle crops "
+            "helmets read on motorcycles' best frames, the INT8 helmet model only while the no-helmet "
+            "rule could still fire; the plate detector locates plates in vehicle crops "
             "(`python bench/throughput.py`). Three threads work one after the other on the frames: "
             "decoding (`decode`), whole-frame detection (`detect`) and the rest. `wait` is the main "
             "thread waiting for a decoded, detected frame; `close_ups` are the detector's second looks at "

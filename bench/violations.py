@@ -27,7 +27,7 @@ from echallan.anpr import PlateReader
 from echallan.camera import load_camera
 from echallan.clipgen import Mover
 from echallan.detection import YoloDetector
-from echallan.detection.helmet import video_helmet_detector
+from echallan.detection.helmet import default_helmet_detector
 from echallan.pipeline import Models, VideoResult, process_video
 from echallan.rules.engine import HEAD_RULES
 from echallan.scenarios import KINDS, build, load_sprites, scenario
@@ -87,7 +87,19 @@ detector's close-up look finds 2 persons at every canvas from 320 to 832 px (3 o
 close-up does not separate the boys; the helmet model with the crop mirrored (test-time flip) scores the
 second and third heads lower (0.11-0.20) than unmirrored (0.25-0.45), so a flipped second look does not
 help either. In one of its clips (variant 3) the whole-frame detector keeps the three boys apart in 16 of
-61 frames (26 %). Nothing was changed."""
+61 frames (26 %). Nothing was changed.
+
+Checked on real photos (2026-11-23, session 9; `bench/riders.py`, docs/BENCHMARKS.md `riders`): every
+helmet_riders photo with a motorcycle was looked at by hand for 3+ persons on the largest bike (33 of
+440). By the dataset's head labels, 3+ heads sit over the largest bike on 12 photos, 5 of them real
+triples, the rest several bikes under one box: the earlier real-photo counts in these notes, scored
+against the labels, called real triples false and false ones real. Per photo, "3+ persons ride the
+bike" is right on 30 of the 33 triples and fires on 22 other photos; the head path found none of the
+triples the persons missed and fired on 5 more other photos. Without the head path the 24 clips give
+the same 18 / 0 / 6, so triple riding now counts persons only, the helmet model runs for the no-helmet
+rule alone, and `video_helmet_detector` (heads from 0.3 for the head count) is gone. Photo 3's three
+boys are counted as three on each of its 3 near-copies in helmet_riders; in the clips its sprite is
+cut down to 220 px, where the detector keeps at most two of them apart in most frames."""
 
 
 def match(
@@ -134,7 +146,7 @@ def main() -> None:
     s = Settings.from_env()
     detector = YoloDetector(s.model_dir)
     reader = PlateReader(search_whole=False)  # as `echallan process` reads plates in video
-    with_heads = Models(detector, reader, video_helmet_detector())  # as `process` runs head rules
+    with_heads = Models(detector, reader, default_helmet_detector())  # as `process` runs head rules
     without = Models(detector, reader)
     sprites = load_sprites(s.datasets_dir, detector)
     n = (len(sprites.cars), len(sprites.triples), len(sprites.singles))

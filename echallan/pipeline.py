@@ -48,8 +48,7 @@ T = TypeVar("T")
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
-#: How many of a motorcycle's best frames the helmet model looks at (no helmet and the head path of
-#: triple riding each need two that agree).
+#: How many of a motorcycle's best frames the helmet model looks at (no helmet needs two that agree).
 HELMET_FRAMES = 2
 #: Vehicle crops are shrunk to this longest side before plate reading.
 OCR_MAX_SIDE = 640
@@ -72,16 +71,16 @@ class Models:
     @classmethod
     def for_camera(cls, settings: Settings, camera: Camera) -> Models:
         """The real models, as ``echallan process`` runs them; the helmet model only where a camera's
-        rules need heads (no helmet, triple riding)."""
+        rules need heads (no helmet)."""
         from echallan.anpr import PlateReader
         from echallan.detection import YoloDetector
-        from echallan.detection.helmet import video_helmet_detector
+        from echallan.detection.helmet import default_helmet_detector
         from echallan.rules.engine import HEAD_RULES
 
         return cls(
             YoloDetector(settings.model_dir, derived_dir=settings.derived_dir),
             PlateReader(search_whole=False),  # video: only plates the detector finds in a sighting are read
-            video_helmet_detector() if camera.violations & HEAD_RULES else None,
+            default_helmet_detector() if camera.violations & HEAD_RULES else None,
         )
 
 

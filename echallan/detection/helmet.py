@@ -208,14 +208,3 @@ def default_helmet_detector(confidence: float = DEFAULT_CONFIDENCE) -> HelmetDet
     if INT8_WEIGHTS.is_dir():
         return OpenVinoHelmetDetector(confidence=confidence)
     return YoloHelmetDetector(confidence=confidence)
-
-
-def video_helmet_detector() -> HelmetDetector:
-    """The default model for the video rules: it keeps heads down to the weakest score a rule counts.
-
-    Triple riding counts heads from ``riders.HEAD_MIN_CONFIDENCE`` (0.3) up, below the 0.35 chosen for
-    helmet F1; the no-helmet rule trusts only heads from its own ``MIN_CONFIDENCE`` (0.5) up.
-    """
-    from echallan.rules.riders import HEAD_MIN_CONFIDENCE
-
-    return default_helmet_detector(min(DEFAULT_CONFIDENCE, HEAD_MIN_CONFIDENCE))

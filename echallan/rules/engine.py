@@ -1,8 +1,8 @@
 """Which rules run on a track, and when (pure; the camera file says which are enabled).
 
 Online rules can decide from a track so far, so evidence is captured at the moment they fire.
-Final rules need the whole track and, for motorcycles, the helmet model's heads on its best frames:
-no helmet decides on them alone, triple riding counts them beside the persons (one look serves both).
+Final rules need the whole track: triple riding counts its riders frame by frame, and no helmet
+decides on the helmet model's heads on a motorcycle's best frames.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from echallan.rules.helmet import could_fire as could_fire_no_helmet
 from echallan.rules.helmet import no_helmet
 from echallan.rules.no_parking import no_parking
 from echallan.rules.red_light import red_light
-from echallan.rules.riders import TWO_WHEELERS, could_fire_on_heads, fires_on_persons, triple_riding
+from echallan.rules.riders import TWO_WHEELERS, triple_riding
 from echallan.rules.speed import over_speed
 from echallan.rules.stop_line import stop_line
 from echallan.rules.timeline import SignalTimeline
@@ -24,10 +24,9 @@ from echallan.types import Offence, Track, Violation
 
 #: Rules decided over a whole track, once it ends.
 FINAL_RULES = frozenset({Offence.TRIPLE_RIDING, Offence.NO_HELMET})
-#: Rules that read the helmet model's heads (today the final rules): a camera enabling any of them
-#: needs the model loaded.
-HEAD_RULES = FINAL_RULES
-#: The helmet model looks at these vehicles only (triple riding on bicycles counts persons only).
+#: Rules that read the helmet model's heads: a camera enabling any of them needs the model loaded.
+HEAD_RULES = frozenset({Offence.NO_HELMET})
+#: The helmet model looks at these vehicles only.
 HEAD_CLASSES = frozenset({"motorcycle"})
 
 
@@ -53,7 +52,7 @@ def online_violations(
 
 
 def needs_heads(camera: Camera, track: Track, already: Collection[Offence] = ()) -> bool:
-    """Whether the helmet model should look at the track at all (a motorcycle, a head rule enabled)."""
+    """Whether the helmet model should look at the track at all (a motorcycle, no helmet enabled)."""
     return track.class_name in HEAD_CLASSES and bool((camera.violations - set(already)) & HEAD_RULES)
 
 
@@ -64,22 +63,12 @@ def heads_could_decide(
     frames_left: int,
     already: Collection[Offence] = (),
 ) -> bool:
-    """Whether looking at ``frames_left`` more frames could still make a head rule fire.
+    """Whether looking at ``frames_left`` more frames could still make the no-helmet rule fire.
 
-    The helmet model is the costliest per-track step, so the caller stops once neither rule can
-    fire on more heads: no helmet when too few frames remain for enough bare heads, triple riding
-    when the persons already decide it or too few frames remain for enough three-head frames.
+    The helmet model is the costliest per-track step, so the caller stops once too few frames remain
+    for enough bare heads.
     """
-    if not needs_heads(camera, track, already):
-        return False
-    wanted = camera.violations - set(already)
-    if Offence.NO_HELMET in wanted and could_fire_no_helmet([h for _, h in heads], frames_left):
-        return True
-    return (
-        Offence.TRIPLE_RIDING in wanted
-        and not fires_on_persons(track)
-        and could_fire_on_heads(track, heads, frames_left)
-    )
+    return needs_heads(camera, track, already) and could_fire_no_helmet([h for _, h in heads], frames_left)
 
 
 def final_violations(
@@ -91,12 +80,12 @@ def final_violations(
     """Violations decided over the whole track.
 
     ``heads``: (frame index, heads with boxes in that frame's pixels) on the frames the helmet model
-    looked at; both triple riding and no helmet read them.
+    looked at, for no helmet.
     """
     found: list[Violation] = []
     wanted = camera.violations - set(already)
     if Offence.TRIPLE_RIDING in wanted and track.class_name in TWO_WHEELERS:
-        v = triple_riding(track, heads)
+        v = triple_riding(track)
         if v is not None:
             found.append(v)
     if Offence.NO_HELMET in wanted and heads and track.class_name in HEAD_CLASSES:
