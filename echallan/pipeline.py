@@ -37,6 +37,7 @@ from echallan.rules.engine import (
     needs_heads,
     online_violations,
 )
+from echallan.rules.riders import TWO_WHEELERS
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
@@ -121,6 +122,9 @@ class _Memory:
     best: list[tuple[float, int, np.ndarray]] = field(default_factory=list)  # (area, frame, vehicle crop)
     # full frames with the other vehicles' and the persons' boxes, for whole-track rules
     frames: dict[int, tuple[np.ndarray, list[Box], list[Box]]] = field(default_factory=dict)
+    # (riders, area, frame) of a two-wheeler's sighting with the most riders (3 or more), largest first:
+    # triple riding's evidence frame, kept in ``frames`` beside the largest sightings
+    most_riders: tuple[int, float, int] | None = None
     found: list[tuple[Violation, list[EvidenceFile]]] = field(default_factory=list)
     clips: list[ClipWriter] = field(default_factory=list)
 
@@ -204,16 +208,28 @@ class _Run:
     def remember(
         self, mem: _Memory, track: Track, frame: np.ndarray, others: list[Box], persons: list[Box]
     ) -> None:
-        """Keep the track's largest sightings: vehicle crops for plates, full frames for whole-track rules."""
+        """Keep the track's largest sightings: vehicle crops for plates, full frames for whole-track rules
+        (and a two-wheeler's sighting with the most riders, which triple riding shows)."""
         p = track.points[-1]
+        whole_track = track.class_name in TWO_WHEELERS and bool(self.camera.violations & FINAL_RULES)
+        if (
+            whole_track
+            and p.riders >= 3
+            and (mem.most_riders is None or (p.riders, p.box.area) > mem.most_riders[:2])
+        ):
+            if mem.most_riders is not None and all(b[1] != mem.most_riders[2] for b in mem.best):
+                mem.frames.pop(mem.most_riders[2], None)
+            mem.most_riders = (p.riders, p.box.area, p.frame_index)
+            mem.frames[p.frame_index] = (frame, others, persons)
         if len(mem.best) == BEST_FRAMES and p.box.area <= mem.best[-1][0]:
             return
         if len(mem.best) == BEST_FRAMES:
             _, dropped, _ = mem.best.pop()
-            mem.frames.pop(dropped, None)
+            if mem.most_riders is None or dropped != mem.most_riders[2]:
+                mem.frames.pop(dropped, None)
         mem.best.append((p.box.area, p.frame_index, crop(frame, p.box).copy()))
         mem.best.sort(key=lambda b: b[0], reverse=True)
-        if track.class_name in ("motorcycle", "bicycle") and self.camera.violations & FINAL_RULES:
+        if whole_track:
             mem.frames[p.frame_index] = (frame, others, persons)
 
     def capture(
@@ -285,9 +301,9 @@ class _Run:
                 heads.append((f, find_heads(self.models.helmet, mem.frames[f][0], box)))
         t0 = self.timed("helmet", t0)
         for v in final_violations(self.camera, track, heads, done):
-            if v.frame_index not in mem.frames and mem.frames:
-                f = max(mem.frames, key=lambda f: track_area(track, f))
-                v = replace(v, frame_index=f, box=next(p.box for p in track.points if p.frame_index == f))
+            if v.frame_index not in mem.frames and mem.frames:  # shown on the largest kept sighting
+                p = max((p for p in track.points if p.frame_index in mem.frames), key=lambda p: p.box.area)
+                v = replace(v, frame_index=p.frame_index, time_s=p.time_s, box=p.box)
             if v.frame_index in mem.frames:  # no clip: whole-track rules decide after the moment
                 self.capture(mem, track, v, mem.frames[v.frame_index], clip=False)
         t0 = self.timed("rules", t0)

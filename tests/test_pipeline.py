@@ -200,3 +200,41 @@ def test_an_error_on_the_detection_thread_reaches_the_caller(tmp_path: Path, cam
     make_clip(clip, red_from=0)
     with pytest.raises(RuntimeError, match="detector failed"):
         process_video(camera, clip, Models(FailingDetector(fail_at=5), FixedReader()), tmp_path / "ev")
+
+
+class RidersDetector(BikeDetector):
+    """The motorcycle carries two persons, and three from frame 20 on, when it is smaller than at first
+    (it leaves the picture's top edge from frame 29)."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        found = super().detect(frame)
+        if not len(found):
+            return found
+        x1, y1, _, y2 = found.xyxy[0]
+        riders = 3 if (200 - y2) / 6 >= 20 else 2
+        persons = np.array([[x1 + 2 + 12 * k, y1 - 25, x1 + 14 + 12 * k, y1 + 20] for k in range(riders)])
+        return sv.Detections.merge(
+            [
+                found,
+                sv.Detections(
+                    xyxy=persons.astype(float),
+                    confidence=np.full(riders, 0.8),
+                    class_id=np.zeros(riders, dtype=int),
+                    data={"class_name": np.array(["person"] * riders)},
+                ),
+            ]
+        )
+
+
+def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N)
+    result = process_video(bike_camera, clip, Models(RidersDetector(), FixedReader()), tmp_path / "ev")
+    assert [e.violation.offence.value for e in result.events] == ["triple_riding"]
+    v = result.events[0].violation
+    assert v.inputs["frames_with_3_plus"] == 10
+    # not one of the largest sightings (frames 0-2, two riders): the first frame with three
+    assert v.frame_index == 20 and v.time_s == pytest.approx(2.0)
+    assert result.events[0].occurred_at.startswith("2026-11-01T09:00:02")
+    frame = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "frame"))
+    assert frame[200 - 20 * 6 - 15, 160, 0] > 200  # the bike where it was at frame 20 (y 50-80)
