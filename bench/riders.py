@@ -6,7 +6,7 @@ Real data for the triple-riding rule, which counts riders frame by frame
 (``echallan.rules.riders.count_riders``) and fires when enough of a track's frames show three or more.
 A photo is one frame: this measures that per-frame count, not the rule's persistence over a track.
 
-Truth: ``bench/riders_truth.json``, a hand check of every helmet_riders photo in which the detector
+Truth: ``echallan/data/riders_truth.json``, a hand check of every helmet_riders photo in which the detector
 finds a motorcycle, with the largest motorcycle box drawn: does it carry three or more persons?
 helmet_riders' own labels cannot say it: they box only some heads, so counting labelled heads over the
 largest bike finds 12 "triples", 7 of them several bikes side by side under one box, and misses 28 of 33.
@@ -34,10 +34,10 @@ from echallan.detection import YoloDetector
 from echallan.detection.helmet import HeadResult, default_helmet_detector
 from echallan.pipeline import find_heads
 from echallan.rules.riders import count_riders
+from echallan.scenarios import RIDERS_TRUTH
 from echallan.settings import Settings
 from echallan.types import Box
 
-TRUTH = Path(__file__).resolve().parent / "riders_truth.json"
 #: The retired head path: heads scored from this, centred over the bike, rider-sized.
 HEAD_MIN_CONFIDENCE, HEAD_MIN_RELATIVE_WIDTH = 0.3, 0.5
 
@@ -67,7 +67,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
     args = ap.parse_args()
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    truth = json.loads(RIDERS_TRUTH.read_text(encoding="utf-8"))
     checked, triples = set(truth["photos"]), set(truth["triples"])
     images = Settings.from_env().datasets_dir / "helmet_riders" / "images"
     detector, helmet = (
@@ -110,7 +110,7 @@ def main() -> None:
         [
             f"helmet_riders photos in which the detector finds a motorcycle: {len(counts)}, of which "
             f"{len(triples & counts.keys())} carry three or more persons on the largest motorcycle, by a "
-            "hand check (`bench/riders_truth.json`; the dataset's head labels miss most of them). "
+            "hand check (`echallan/data/riders_truth.json`; the dataset's head labels miss most of them). "
             "A photo is one frame: these are per-frame counts; the rule also needs 3+ riders in at least "
             "3 frames and a quarter of a track's frames (`python bench/riders.py`).",
             "",

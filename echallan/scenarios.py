@@ -1,17 +1,19 @@
 """Standard junction scenarios with ground truth, built from real photos at test or benchmark time.
 
 Sprites are cut from the shared datasets (never committed): cars from ``india_plates_dev`` (with
-their hand-read plates) and riders from ``helmet_riders`` (the number of riders is the number of
-labelled heads over the motorcycle). The detector is used only to cut a sprite out of its photo;
-what each vehicle does, and so the ground truth, comes from the scenario's key frames.
+their hand-read plates) and riders from ``helmet_riders``: motorcycles with three or more riders from
+the photos a person checked (:data:`RIDERS_TRUTH`; the dataset's head labels miss most riders), one
+copy of each photo, and single riders where one labelled head is over the motorcycle. The detector is
+used only to cut a sprite out of its photo; what each vehicle does, and so the ground truth, comes
+from the scenario's key frames.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import random
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,8 @@ import numpy as np
 
 from echallan.clipgen import Mover, Scene, render
 from echallan.detection.base import Detector
+from echallan.rules.riders import distinct_persons, rides
+from echallan.types import Box
 
 W, H, FPS = 1280, 720, 10.0
 STOP_Y = 420
@@ -30,6 +34,12 @@ ZONES = (
 )
 MAX_DWELL_S = 3.0
 GREEN = (("green", 0.0),)
+#: Which helmet_riders photos show 3+ persons on their largest motorcycle, by a hand check of every
+#: photo with a motorcycle (read by ``bench/riders.py`` too).
+RIDERS_TRUTH = Path(__file__).parent / "data" / "riders_truth.json"
+#: Two rider sprites closer than this (mean grey-level difference of 24x24 thumbnails) are copies of one
+#: photo: helmet_riders holds some photos several times (measured: copies 0.0, other photos 15.8 and up).
+NEAR_COPY = 5.0
 
 CAMERA_TOML = f"""\
 # Generated junction scenario camera: every rule enabled. See docs/CAMERA.md.
@@ -120,9 +130,8 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
         if len(car_sprites) == cars:
             break
 
-    heads = _heads(datasets)
-    triples = _rider_sprites(datasets, detector, heads, riders, _triple)
-    singles = _rider_sprites(datasets, detector, heads, riders, _single)
+    triples = _triple_sprites(datasets, detector, riders)
+    singles = _single_sprites(datasets, detector, riders)
     return Sprites(car_sprites, [s for _, s in triples], [s for _, s in singles])
 
 
@@ -131,18 +140,76 @@ def rider_sprite_photos(datasets: Path, detector: Detector, riders: int = 6) -> 
 
     Models trained on helmet_riders leave these out, so generated clips test them on unseen riders.
     """
+    return [name for cut in (_triple_sprites, _single_sprites) for name, _ in cut(datasets, detector, riders)]
+
+
+def hand_checked_triples() -> list[str]:
+    """helmet_riders photos whose largest motorcycle carries three or more persons (a hand check)."""
+    return list(json.loads(RIDERS_TRUTH.read_text(encoding="utf-8"))["triples"])
+
+
+def _motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list[Box]] | None:
+    """The largest motorcycle in ``image`` and the persons riding it, or None without a motorcycle."""
+    found = detector.detect(image)
+    boxes = [(str(n), Box(*map(float, b))) for b, n in zip(found.xyxy, found.data["class_name"], strict=True)]
+    bikes = [b for n, b in boxes if n == "motorcycle"]
+    if not bikes:
+        return None
+    bike = max(bikes, key=lambda b: b.area)
+    return bike, [p for p in distinct_persons([b for n, b in boxes if n == "person"]) if rides(p, bike)]
+
+
+def _cut(image: np.ndarray, bike: Box, top: float) -> np.ndarray:
+    """The bike and its riders from ``top`` down, 220 px wide."""
+    x1, y2 = max(0, int(bike.x1) - 10), int(bike.y2)
+    return _fit(image[max(0, int(top)) : y2, x1 : int(bike.x2) + 10], 220)
+
+
+def _triple_sprites(datasets: Path, detector: Detector, count: int) -> list[tuple[str, np.ndarray]]:
+    """Motorcycles with 3+ riders from the hand-checked photos, one copy of each photo, cut from the
+    top of the riders the detector finds (one bike height above the bike where it finds none)."""
+    import cv2
+
+    out: list[tuple[str, np.ndarray]] = []
+    thumbs: list[np.ndarray] = []
+    for name in hand_checked_triples():
+        image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
+        found = None if image is None else _motorcycle(detector, image)
+        if image is None or found is None:
+            continue
+        bike, riders = found
+        top = min((p.y1 for p in riders), default=bike.y1 - bike.height) - 0.05 * bike.height
+        sprite = _cut(image, bike, top)
+        thumb = cv2.resize(cv2.cvtColor(sprite, cv2.COLOR_BGR2GRAY), (24, 24)).astype(np.float32)
+        if any(float(np.abs(thumb - t).mean()) < NEAR_COPY for t in thumbs):
+            continue
+        thumbs.append(thumb)
+        out.append((name, sprite))
+        if len(out) == count:
+            break
+    return out
+
+
+def _single_sprites(datasets: Path, detector: Detector, count: int) -> list[tuple[str, np.ndarray]]:
+    """Motorcycles whose one labelled head sits over them (and no hand-checked triple)."""
+    import cv2
+
     heads = _heads(datasets)
-    return [
-        name for ok in (_triple, _single) for name, _ in _rider_sprites(datasets, detector, heads, riders, ok)
-    ]
-
-
-def _triple(riders: int) -> bool:
-    return riders >= 3
-
-
-def _single(riders: int) -> bool:
-    return riders == 1
+    triples = set(hand_checked_triples())
+    out: list[tuple[str, np.ndarray]] = []
+    for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
+        image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
+        found = None if image is None else _motorcycle(detector, image)
+        if image is None or found is None:
+            continue
+        bike, _ = found
+        (cx, cy, _), h = heads[name][0], bike.height
+        if not (bike.x1 <= cx <= bike.x2 and bike.y1 - 1.5 * h <= cy <= bike.y1 + 0.5 * h):
+            continue  # the labelled head is elsewhere in the photo: not this bike's rider
+        out.append((name, _cut(image, bike, cy - 0.25 * h)))
+        if len(out) == count:
+            break
+    return out
 
 
 def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float]]]:
@@ -152,34 +219,6 @@ def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float]]]:
             x1, y1, x2, y2 = (float(r[k]) for k in ("x1", "y1", "x2", "y2"))
             heads[r["image"]].append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1))
     return heads
-
-
-def _rider_sprites(
-    datasets: Path,
-    detector: Detector,
-    heads: dict[str, list[tuple[float, float, float]]],
-    count: int,
-    riders_ok: Callable[[int], bool],
-) -> list[tuple[str, np.ndarray]]:
-    """Motorcycles whose labelled heads all sit over them, with an accepted number of riders."""
-    import cv2
-
-    out: list[tuple[str, np.ndarray]] = []
-    for name in sorted(n for n in heads if riders_ok(len(heads[n]))):
-        image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
-        bike = None if image is None else _largest(detector, image, {"motorcycle"})
-        if image is None or bike is None:
-            continue
-        x1, y1, x2, y2 = bike
-        h = y2 - y1
-        over = [c for c in heads[name] if x1 <= c[0] <= x2 and y1 - 1.5 * h <= c[1] <= y1 + 0.5 * h]
-        if len(over) != len(heads[name]) or min(c[2] for c in over) < 0.6 * max(c[2] for c in over):
-            continue  # heads elsewhere in the photo, or far behind: not one bike's riders
-        top = max(0, int(min(c[1] for c in over) - 0.25 * h))
-        out.append((name, _fit(image[top:y2, max(0, x1 - 10) : x2 + 10], 220)))
-        if len(out) == count:
-            break
-    return out
 
 
 def _signal(*phases: tuple[str, float]) -> tuple[tuple[float, str], ...]:

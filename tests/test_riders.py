@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from echallan.camera import Camera, load_camera
 from echallan.detection.helmet import HeadResult
 from echallan.rules.engine import final_violations, heads_could_decide, needs_heads
 from echallan.rules.riders import count_riders, triple_riding
+from echallan.scenarios import hand_checked_triples
 from echallan.types import Box, Offence, Track, TrackPoint
 
 BIKE = Box(200, 300, 400, 400)  # 200 wide, 100 tall; riders' heads sit above its top (y 300)
-TRUTH = Path(__file__).resolve().parents[1] / "bench" / "riders_truth.json"
 
 
 def head(cx: float, cy: float, size: float = 30, conf: float = 0.8, helmet: bool = False) -> HeadResult:
@@ -106,7 +105,7 @@ def test_real_riders_on_hand_checked_photos(model_dir: Path, datasets_dir: Path)
     images = datasets_dir / "helmet_riders" / "images"
     if not images.is_dir():
         pytest.skip(f"dataset helmet_riders not found at {images}")
-    triples = set(json.loads(TRUTH.read_text(encoding="utf-8"))["triples"])
+    triples = set(hand_checked_triples())
     detector = YoloDetector(model_dir)
     # a family of four (two children held up), three boys on a scooter, two photos of fewer riders
     for name, triple in [
