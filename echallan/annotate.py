@@ -22,6 +22,7 @@ COLOURS = {
     "speed": (230, 0, 230),
     "vehicle": (0, 0, 255),
     "other": (0, 200, 0),
+    "rider": (255, 0, 255),
     "detection": (0, 255, 255),
 }
 STATE_BGR = {
@@ -107,11 +108,15 @@ def evidence_overlay(
     others: Sequence[Box],
     state: SignalState,
     timestamp: str,
+    riders: Sequence[Box] = (),
 ) -> np.ndarray:
-    """The annotated evidence copy: boxes, stop line, signal state, timestamp and camera id."""
+    """The annotated evidence copy: boxes, stop line, signal state, timestamp and camera id, and the
+    persons counted as riding the offender where the offence is about them (triple riding)."""
     img = frame.copy()
     for box in others:
         draw_box(img, box, COLOURS["other"])
+    for n, box in enumerate(riders, 1):
+        draw_box(img, box, COLOURS["rider"], f"rider {n}")
     draw_line(img, camera.stop_line, COLOURS["stop_line"], "stop line")
     if camera.signal.region is not None:
         draw_box(img, camera.signal.region, STATE_BGR[state], f"signal: {state.value}")

@@ -37,7 +37,7 @@ from echallan.rules.engine import (
     needs_heads,
     online_violations,
 )
-from echallan.rules.riders import TWO_WHEELERS
+from echallan.rules.riders import TWO_WHEELERS, riding
 from echallan.rules.signal import classify_signal, smooth_states
 from echallan.rules.signal_log import load_signal_log, states_at
 from echallan.rules.timeline import SignalTimeline
@@ -254,7 +254,9 @@ class _Run:
             "vehicles": [b.as_list() for b in others if b != box],
             "persons": [b.as_list() for b in persons],
         }
-        v = replace(v, inputs={**v.inputs, "privacy": privacy})
+        riders = riding(box, persons) if v.offence is Offence.TRIPLE_RIDING else []
+        extra = {"rider_boxes": [b.as_list() for b in riders]} if riders else {}
+        v = replace(v, inputs={**v.inputs, **extra, "privacy": privacy})
         stamp = frame_time(self.camera, self.start, v.frame_index, self.fps).isoformat(
             timespec="milliseconds"
         )
@@ -266,6 +268,7 @@ class _Run:
             [b for b in others if b != box],
             self.timeline.state_at(v.frame_index),
             stamp,
+            riders,
         )
         files = [
             write_image(folder / "frame.png", frame, "frame"),

@@ -21,7 +21,7 @@ import numpy as np
 
 from echallan.clipgen import Mover, Scene, render
 from echallan.detection.base import Detector
-from echallan.rules.riders import distinct_persons, rides
+from echallan.rules.riders import riding
 from echallan.types import Box
 
 W, H, FPS = 1280, 720, 10.0
@@ -156,7 +156,7 @@ def _motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list[Box]] 
     if not bikes:
         return None
     bike = max(bikes, key=lambda b: b.area)
-    return bike, [p for p in distinct_persons([b for n, b in boxes if n == "person"]) if rides(p, bike)]
+    return bike, riding(bike, [b for n, b in boxes if n == "person"])
 
 
 def _cut(image: np.ndarray, bike: Box, top: float) -> np.ndarray:

@@ -238,3 +238,8 @@ def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bik
     assert result.events[0].occurred_at.startswith("2026-11-01T09:00:02")
     frame = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "frame"))
     assert frame[200 - 20 * 6 - 15, 160, 0] > 200  # the bike where it was at frame 20 (y 50-80)
+    assert len(v.inputs["rider_boxes"]) == 3  # drawn on the annotated copy as riders 1-3
+    annotated = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "annotated"))
+    x1, y1, _, _ = (int(c) for c in v.inputs["rider_boxes"][0])
+    b, g, r = annotated[y1, x1 + 3].tolist()  # the first rider's box, in magenta (JPEG: roughly)
+    assert b > 150 and g < 100 and r > 150 and frame[y1, x1 + 3].tolist() == [0, 0, 0]

@@ -53,8 +53,13 @@ def distinct_persons(persons: Sequence[Box]) -> list[Box]:
     return [p for p in persons if sum(1 for q in persons if _inside(q, p)) < 2]
 
 
+def riding(bike: Box, persons: Sequence[Box]) -> list[Box]:
+    """The persons riding ``bike``: :func:`distinct_persons` that :func:`rides` it."""
+    return [p for p in distinct_persons(persons) if rides(p, bike)]
+
+
 def count_riders(bike: Box, persons: Sequence[Box]) -> int:
-    return sum(1 for p in distinct_persons(persons) if rides(p, bike))
+    return len(riding(bike, persons))
 
 
 def triple_riding(
