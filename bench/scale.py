@@ -187,6 +187,15 @@ def main() -> None:
             + ", ".join(f"{k} {v}" for k, v in sorted(truth.items()))
             + ". "
             + (
+                "Missed by the whole run (see `violations`): "
+                + ", ".join(
+                    f"{k} {v}" for k, v in sorted((truth - found["long video, whole, 1 process"]).items())
+                )
+                + ". "
+                if truth - found["long video, whole, 1 process"]
+                else ""
+            )
+            + (
                 "The chunked run's stitched events are the whole run's, offence for offence."
                 if same
                 else "The chunked run's events differ from the whole run's (see the table)."
