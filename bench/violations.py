@@ -112,7 +112,14 @@ standing on generated clips: the person detector, at the size a rider has in a 1
 of the 12 misses it does not find the motorcycle at all. The false positive is a single rider's photo
 with a pillion and a person behind them, counted three in 27 % of its frames. Found on the way and fixed
 in the pipeline: an event moved to another kept frame kept the first frame's time, so two true events
-were matched to the wrong place (their notices would have shown a photo taken seconds from their time)."""
+were matched to the wrong place (their notices would have shown a photo taken seconds from their time).
+
+Tried after that (session 9), not kept: a close look (the 416 px twin) at the rider crop of a
+two-wheeler's 3 largest kept frames, firing when 2 of them count 3+ riders. On the 440 photos shrunk to
+clip scale (the largest bike 240 px wide in a 1280x720 canvas), per photo, the whole-frame count is right
+on 22 of 33 triples and fires on 30 other photos, the close look 31 and 27 (bike 180 px wide: 17 / 31 and
+21 / 39); on the 24 clips it adds 2 triples and 3 false ones (single riders with a pillion or people
+behind them, counted 3-4 at close range). A false notice costs more than a missed one here."""
 
 
 def match(
