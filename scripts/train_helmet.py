@@ -49,7 +49,8 @@ def build_data(work: Path) -> None:
     from echallan.settings import Settings
 
     settings = Settings.from_env()
-    sprites = rider_sprite_photos(settings.datasets_dir, YoloDetector(settings.model_dir))
+    # as many rider photos as `bench/violations.py --variants 24` uses (a photo a clip)
+    sprites = rider_sprite_photos(settings.datasets_dir, YoloDetector(settings.model_dir), riders=24)
     sprite_hashes = [dhash(dataset_dir() / "images" / n) for n in sprites]
     kept, dropped = [], []
     for item in load_images()[::2]:
