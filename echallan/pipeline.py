@@ -122,8 +122,8 @@ class _Memory:
     best: list[tuple[float, int, np.ndarray]] = field(default_factory=list)  # (area, frame, vehicle crop)
     # full frames with the other vehicles' and the persons' boxes, for whole-track rules
     frames: dict[int, tuple[np.ndarray, list[Box], list[Box]]] = field(default_factory=dict)
-    # (riders, area, frame) of a two-wheeler's sighting with the most riders (3 or more), largest first:
-    # triple riding's evidence frame, kept in ``frames`` beside the largest sightings
+    # (riders, area, frame) of a two-wheeler's sighting with the most riders (3 or more; the larger box
+    # among equals): triple riding's evidence frame, kept in ``frames`` beside the largest sightings
     most_riders: tuple[int, float, int] | None = None
     found: list[tuple[Violation, list[EvidenceFile]]] = field(default_factory=list)
     clips: list[ClipWriter] = field(default_factory=list)
