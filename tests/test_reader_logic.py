@@ -15,6 +15,7 @@ from echallan.anpr.localise import (
     find_candidates,
     height_share,
     line_height,
+    noise,
     skipped,
 )
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
@@ -162,6 +163,25 @@ def test_skipped_counts_a_neighbour_on_the_row_but_not_small_print() -> None:
     joined = Candidate((four, rest), Layout.ONE_LINE)
     assert skipped(joined, [four, rest, sticker]) == 0  # the sticker is small print, not left out
     assert skipped(joined, [four, rest, line("IND", 20, 40, 50, 110)]) == 0  # nor the IND strip
+
+
+def test_the_ind_strip_written_upwards_is_no_part_of_the_plate() -> None:
+    """rapidocr reads the HSRP strip's upright IND as ANI or ONI, in a box taller than wide (a synthetic
+    two-line UP 57 / 4783 was auto-accepted as UP57ANI4783 before)."""
+    strip, top, bottom = (
+        line("ANI", 37, 41, 72, 129, 0.87),
+        line("UP 57", 104, 36, 276, 104),
+        line("4783", 114, 94, 265, 166),
+    )
+    lines = [strip, top, bottom]
+    found = texts(find_candidates(lines, plate=True))
+    assert "UP 574783" in found and not any("ANI" in t for t in found)
+    two_line = next(c for c in find_candidates(lines, plate=True) if c.layout is Layout.TWO_LINE)
+    assert skipped(two_line, lines) == 0 and height_share(two_line, lines) == 1.0
+    assert _score(two_line, lines, True)[0].text == "UP574783"
+    # a lone upright character is still text (Q of 25 BH / 7122 Q may stand apart), and so is a short word
+    assert not noise(line("Q", 135, 50, 160, 100)) and not noise(line("BH", 135, 50, 170, 100))
+    assert noise(line("IND", 0, 0, 90, 30)) and noise(line(" - ", 0, 0, 90, 30))
 
 
 def test_plate_number_is_the_tallest_text_in_a_located_plate() -> None:
@@ -343,12 +363,12 @@ def test_a_read_without_its_state_code_is_read_again_on_a_box_widened_to_the_lef
 # ------------------------------------------------------------- the plate recogniser, for foreign plates
 
 
-@pytest.mark.parametrize("text", ["BW2586", "MH04TC", "TN02AH", "DL3C"])
+@pytest.mark.parametrize("text", ["BW2586", "MH04TC", "TN02AH", "DL3C", "22BH", "4535P", "1234AA"])
 def test_parts_of_indian_plates(text: str) -> None:
     assert is_indian_part(text)
 
 
-@pytest.mark.parametrize("text", ["ABC1234", "XX12AB", "2422", "7ABC123", "BIGCHEESE"])
+@pytest.mark.parametrize("text", ["ABC1234", "XX12AB", "2422", "7ABC123", "BIGCHEESE", "1234AI", "22BHX"])
 def test_foreign_plates_are_not_parts_of_indian_ones(text: str) -> None:
     assert not is_indian_part(text)
 

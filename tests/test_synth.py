@@ -194,3 +194,21 @@ def test_real_reader_reads_clean_synthetic_plates() -> None:
         reads = reader.read(plate.image)
         exact += bool(reads) and reads[0].text == plate.text
     assert exact / 20 >= FLOOR, f"{exact}/20 clean synthetic plates read exactly"
+
+
+@pytest.mark.integration
+def test_real_reader_never_auto_accepts_a_misread_degraded_plate() -> None:
+    """Degraded plates (``bench/stress.py``'s seeds): what is auto-accepted is right. Among them, two-line
+    plates whose upright IND strip was read into the number (UP57ANI4783, auto-accepted) or kept the
+    rows apart (25BH, TG85)."""
+    from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
+
+    reader = PlateReader()
+    for i in [331, 133, 212, 138, *range(40)]:
+        rng = np.random.default_rng([2026, i])
+        plate = render_plate(random_plate_text(rng), rng)
+        reads = reader.read(plate.image)
+        if i in (331, 133, 212, 138):
+            assert reads and reads[0].text == plate.text, (i, plate.text, reads[:1])
+        if reads and reads[0].as_json(AUTO_ACCEPT_THRESHOLD)["auto_accept"]:
+            assert reads[0].text == plate.text, (i, plate.text, plate.degradations)

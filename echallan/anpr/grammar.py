@@ -301,11 +301,18 @@ def is_indian_tail(text: str) -> bool:
 _INDIAN_HEAD = re.compile(r"^([A-Z]{2})\d{1,2}[A-Z]{0,3}$")
 
 
+# A row of a two-line Bharat-series plate read alone: the year and BH above (22BH), the number and its
+# letters below (1234AA; no I or O).
+_BH_ROW = re.compile(r"^(\d{2}BH|\d{4}[A-HJ-NP-Z]{1,2})$")
+
+
 def is_indian_part(text: str) -> bool:
-    """Whether ``text`` could be part of an Indian plate: its tail (``is_indian_tail``) or its head (a state
-    code, a district and series letters, no number)."""
+    """Whether ``text`` could be part of an Indian plate: its tail (``is_indian_tail``), its head (a state
+    code, a district and series letters, no number) or a row of a two-line BH-series plate."""
     head = _INDIAN_HEAD.match(text)
-    return is_indian_tail(text) or bool(head and head.group(1) in ALL_STATE_CODES)
+    return (
+        is_indian_tail(text) or bool(head and head.group(1) in ALL_STATE_CODES) or bool(_BH_ROW.match(text))
+    )
 
 
 def is_mixed(text: str) -> bool:

@@ -90,10 +90,18 @@ def clean(text: str) -> str:
     t = normalise(text)
     if "TEMP" in t[3:]:  # HR99 EX (TEMP) 6037: temporary marker printed inside the plate
         t = t[:3] + t[3:].replace("TEMP", "", 1)
-    for noise in NOISE:
-        if t.startswith(noise) and len(t) > len(noise) + 3:
-            return t[len(noise) :]
+    for word in NOISE:
+        if t.startswith(word) and len(t) > len(word) + 3:
+            return t[len(word) :]
     return t
+
+
+def noise(line: TextLine) -> bool:
+    """Printed text that is never part of the number: the IND strip (read as IND, or written upwards
+    and read as 3+ characters in a box taller than wide, ANI or ONI: a plate's characters run across),
+    or nothing left after :func:`clean`."""
+    t = clean(line.text)
+    return not t or t in NOISE or (len(t) >= 3 and line.box.height > line.box.width)
 
 
 def _same_row(a: Box, b: Box) -> bool:
@@ -168,7 +176,7 @@ def find_candidates(lines: Sequence[TextLine], plate: bool = False) -> list[Cand
     """All single lines, same-row joins (up to 3 pieces), stacked pairs and stacked-pair-then-number rows
     worth interpreting. ``plate``: the lines are inside a located plate, where a single line of 4-8
     letters is worth interpreting too (its number may be a word: a US vanity plate)."""
-    useful = [ln for ln in lines if clean(ln.text) and clean(ln.text) not in NOISE]
+    useful = [ln for ln in lines if not noise(ln)]
     rows: list[tuple[TextLine, ...]] = [(ln,) for ln in useful]
     by_x = sorted((ln for ln in useful if _joinable(ln)), key=lambda ln: ln.box.x1)
     for i, a in enumerate(by_x):
@@ -222,13 +230,7 @@ def skipped(cand: Candidate, lines: Sequence[TextLine], min_confidence: float = 
     out = 0
     for ln in lines:
         t = clean(ln.text)
-        if (
-            ln in own
-            or ln.confidence < min_confidence
-            or not t
-            or t in NOISE
-            or line_height(ln) < 0.5 * height
-        ):
+        if ln in own or ln.confidence < min_confidence or noise(ln) or line_height(ln) < 0.5 * height:
             continue
         inside = len(t) >= 2 and _mostly_inside(ln.box, box)
         beside = _joinable(ln) and (_same_row(ln.box, first.box) or _same_row(last.box, ln.box))
@@ -238,7 +240,11 @@ def skipped(cand: Candidate, lines: Sequence[TextLine], min_confidence: float = 
 
 def height_share(cand: Candidate, lines: Sequence[TextLine], min_confidence: float = 0.5) -> float:
     """The candidate's tallest text over the tallest confident text (2+ characters) among ``lines``."""
-    ref = [line_height(ln) for ln in lines if ln.confidence >= min_confidence and len(clean(ln.text)) >= 2]
+    ref = [
+        line_height(ln)
+        for ln in lines
+        if ln.confidence >= min_confidence and len(clean(ln.text)) >= 2 and not noise(ln)
+    ]
     return min(1.0, _height(cand.lines) / max(ref)) if ref else 1.0
 
 
