@@ -117,7 +117,7 @@ def run_set(readers: dict[str, PlateReader], rows: list[Row]) -> dict[str, tuple
 
 
 def accepted(r: Result, threshold: float) -> bool:
-    return r.top is not None and r.top.valid and r.top.country == "IN" and r.top.confidence >= threshold
+    return r.top is not None and r.top.auto_accept(threshold)
 
 
 def exact(r: Result) -> bool:

@@ -32,8 +32,8 @@ from report import write_section
 
 from echallan.detection import YoloDetector
 from echallan.detection.helmet import HeadResult, default_helmet_detector
+from echallan.detection.two_wheelers import largest_motorcycle
 from echallan.pipeline import find_heads
-from echallan.rules.riders import count_riders
 from echallan.scenarios import RIDERS_TRUTH
 from echallan.settings import Settings
 from echallan.types import Box
@@ -80,19 +80,14 @@ def main() -> None:
         image = cv2.imread(str(path))
         if image is None:
             continue
-        found = detector.detect(image)
-        boxes = [
-            (str(n), Box(*map(float, b))) for b, n in zip(found.xyxy, found.data["class_name"], strict=True)
-        ]
-        bikes = [b for n, b in boxes if n == "motorcycle"]
-        if not bikes:
+        found = largest_motorcycle(detector, image)
+        if found is None:
             continue
         if path.name not in checked:
             unchecked.append(path.name)
             continue
-        bike = max(bikes, key=lambda b: b.area)
-        riders = count_riders(bike, [b for n, b in boxes if n == "person"])
-        counts[path.name] = (riders, heads_over(bike, find_heads(helmet, image, bike)))
+        bike, riders = found
+        counts[path.name] = (len(riders), heads_over(bike, find_heads(helmet, image, bike)))
     rows = [
         "| per photo: fires when | true pos. | false pos. | false neg. | precision | recall |",
         "|---|---|---|---|---|---|",

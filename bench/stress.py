@@ -74,7 +74,7 @@ def main() -> None:
         reads = reader.read(plate.image)
         ms = 1000 * (time.perf_counter() - t0)
         top = reads[0] if reads else None
-        auto = bool(top and top.as_json(AUTO_ACCEPT_THRESHOLD)["auto_accept"])
+        auto = top is not None and top.auto_accept(AUTO_ACCEPT_THRESHOLD)
         outcomes.append(Outcome(plate, top.text if top else "", auto, ms))
         if (i + 1) % 100 == 0:
             print(f"{i + 1} plates", flush=True)

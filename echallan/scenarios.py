@@ -21,7 +21,7 @@ import numpy as np
 
 from echallan.clipgen import Mover, Scene, render
 from echallan.detection.base import Detector
-from echallan.rules.riders import riding
+from echallan.detection.two_wheelers import largest_motorcycle
 from echallan.types import Box
 
 W, H, FPS = 1280, 720, 10.0
@@ -148,17 +148,6 @@ def hand_checked_triples() -> list[str]:
     return list(json.loads(RIDERS_TRUTH.read_text(encoding="utf-8"))["triples"])
 
 
-def _motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list[Box]] | None:
-    """The largest motorcycle in ``image`` and the persons riding it, or None without a motorcycle."""
-    found = detector.detect(image)
-    boxes = [(str(n), Box(*map(float, b))) for b, n in zip(found.xyxy, found.data["class_name"], strict=True)]
-    bikes = [b for n, b in boxes if n == "motorcycle"]
-    if not bikes:
-        return None
-    bike = max(bikes, key=lambda b: b.area)
-    return bike, riding(bike, [b for n, b in boxes if n == "person"])
-
-
 def _cut(image: np.ndarray, bike: Box, top: float) -> np.ndarray:
     """The bike and its riders from ``top`` down, 220 px wide."""
     x1, y2 = max(0, int(bike.x1) - 10), int(bike.y2)
@@ -174,7 +163,7 @@ def _triple_sprites(datasets: Path, detector: Detector, count: int) -> list[tupl
     thumbs: list[np.ndarray] = []
     for name in hand_checked_triples():
         image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
-        found = None if image is None else _motorcycle(detector, image)
+        found = None if image is None else largest_motorcycle(detector, image)
         if image is None or found is None:
             continue
         bike, riders = found
@@ -199,7 +188,7 @@ def _single_sprites(datasets: Path, detector: Detector, count: int) -> list[tupl
     out: list[tuple[str, np.ndarray]] = []
     for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
         image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
-        found = None if image is None else _motorcycle(detector, image)
+        found = None if image is None else largest_motorcycle(detector, image)
         if image is None or found is None:
             continue
         bike, _ = found

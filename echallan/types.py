@@ -162,6 +162,10 @@ class PlateRead:
     country: str = "IN"
     raw: str = ""
 
+    def auto_accept(self, threshold: float) -> bool:
+        """Sure enough to go out without a person's check: a valid Indian read at ``threshold`` or more."""
+        return self.valid and self.country == "IN" and self.confidence >= threshold
+
     def as_json(self, auto_accept_threshold: float) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -169,7 +173,7 @@ class PlateRead:
             "box": self.box.as_list() if self.box else None,
             "valid": self.valid,
             "layout": self.layout.value,
-            "auto_accept": self.valid and self.country == "IN" and self.confidence >= auto_accept_threshold,
+            "auto_accept": self.auto_accept(auto_accept_threshold),
             "country": self.country,
         }
 

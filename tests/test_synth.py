@@ -210,5 +210,5 @@ def test_real_reader_never_auto_accepts_a_misread_degraded_plate() -> None:
         reads = reader.read(plate.image)
         if i in (331, 133, 212, 138):
             assert reads and reads[0].text == plate.text, (i, plate.text, reads[:1])
-        if reads and reads[0].as_json(AUTO_ACCEPT_THRESHOLD)["auto_accept"]:
+        if reads and reads[0].auto_accept(AUTO_ACCEPT_THRESHOLD):
             assert reads[0].text == plate.text, (i, plate.text, plate.degradations)

@@ -15,7 +15,7 @@ import numpy as np
 import supervision as sv
 
 from echallan.detection.base import Detector, cut, shifted
-from echallan.rules.riders import TWO_WHEELERS, count_riders
+from echallan.rules.riders import TWO_WHEELERS, count_riders, riding
 from echallan.types import Box
 
 #: A group needs at least this many persons before the detector looks again.
@@ -106,3 +106,16 @@ def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Dete
         return detections
     found = cast(sv.Detections, relooked[keep])
     return sv.Detections.merge([detections, found]).with_nms(threshold=0.5, class_agnostic=True)
+
+
+def largest_motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list[Box]] | None:
+    """The largest motorcycle ``detector`` finds in a photo and the persons riding it
+    (:func:`echallan.rules.riders.riding`), or None without a motorcycle."""
+    found = detector.detect(image)
+    names = [str(n) for n in found.data.get("class_name", [])]
+    boxes = [(n, Box(*map(float, b))) for b, n in zip(found.xyxy, names, strict=True)]
+    bikes = [b for n, b in boxes if n == "motorcycle"]
+    if not bikes:
+        return None
+    bike = max(bikes, key=lambda b: b.area)
+    return bike, riding(bike, [b for n, b in boxes if n == "person"])

@@ -29,14 +29,7 @@ def review_status(event: Event, auto_accept: float) -> str:
     """``"auto"`` for a valid Indian plate read at or above ``auto_accept`` with a frame as evidence."""
     plate = event.plate
     has_frame = any(f.kind == "frame" for f in event.evidence)
-    if (
-        plate is not None
-        and plate.text
-        and plate.valid
-        and plate.country == "IN"
-        and plate.confidence >= auto_accept
-        and has_frame
-    ):
+    if plate is not None and plate.text and plate.auto_accept(auto_accept) and has_frame:
         return AUTO
     return NEEDS_REVIEW
 
