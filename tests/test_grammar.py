@@ -190,7 +190,8 @@ def test_is_plate_like() -> None:
     assert is_plate_like("MH12AB1234")
     assert not is_plate_like("TOYOTA")
     assert not is_plate_like("123")
-    assert not is_plate_like("MH12AB1234567")
+    assert is_plate_like("T0825PY7937AL")  # a newer temporary registration: 13 characters
+    assert not is_plate_like("MH12AB12345678")
 
 
 def test_foreign_reads_fold_o_to_zero_only() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, normalise
+from echallan.anpr.grammar import interpret, is_bottom_row, is_indian_part, is_indian_tail, normalise
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -373,6 +373,16 @@ def test_foreign_plates_are_not_parts_of_indian_ones(text: str) -> None:
     assert not is_indian_part(text)
 
 
+@pytest.mark.parametrize("text", ["VMD0516", "TC1114", "LD5399H", "BW2586", "S2422", "22BH"])
+def test_bottom_rows_of_two_line_indian_plates(text: str) -> None:
+    assert is_bottom_row(text)
+
+
+@pytest.mark.parametrize("text", ["7ABC123", "ABCD1234", "2422", "BIGCHEESE", "LD5399HAB", "ABC123"])
+def test_other_reads_are_no_bottom_rows(text: str) -> None:
+    assert not is_bottom_row(text)
+
+
 class FixedRecogniser(OcrBackend, Recogniser):
     """Recognises every crop as ``text`` at ``conf``; ``predict`` finds nothing. Counts its calls."""
 
@@ -396,9 +406,47 @@ def read_with(main: FixedRecogniser, foreign: FixedRecogniser) -> list[str]:
 
 
 def test_a_sure_foreign_read_of_the_plate_recogniser_replaces_the_shipped_reads() -> None:
-    main, foreign = FixedRecogniser("ABC1234", 0.99), FixedRecogniser("ABD1234", 0.99)
-    assert read_with(main, foreign) == ["ABD1234"]
-    assert main.predicted == 0  # sure: no text path
+    main, foreign = FixedRecogniser("7ABC123", 0.99), FixedRecogniser("7ABD123", 0.99)
+    assert read_with(main, foreign) == ["7ABD123"]
+    assert main.predicted == 0  # sure, and no Indian plate's bottom row: no text path
+
+
+class TwoRowRecogniser(FixedRecogniser):
+    """Recognises a plate whole as its bottom row; detecting text finds ``top`` over ``bottom``."""
+
+    def __init__(self, top: str, bottom: str) -> None:
+        super().__init__(bottom.replace(" ", ""), 0.99)
+        self.top, self.bottom = top, bottom
+
+    def predict(self, image: np.ndarray) -> list[TextLine]:
+        self.predicted += 1
+        h, w = image.shape[:2]
+        return [
+            line(self.top, 0.3 * w, 0.1 * h, 0.7 * w, 0.45 * h),
+            line(self.bottom, 0.1 * w, 0.5 * h, 0.9 * w, 0.9 * h),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "want"),
+    [
+        ("DL 6", "VMD 0516", "DL6VMD0516"),
+        ("MN 23", "TC 1114", "MN23TC1114"),
+        ("T0921", "LD5399H", "T0921LD5399H"),
+    ],
+)
+def test_a_sure_foreign_bottom_row_gives_way_to_the_two_line_indian_plate(
+    top: str, bottom: str, want: str
+) -> None:
+    main = TwoRowRecogniser(top, bottom)
+    reads = read_with(main, FixedRecogniser(bottom.replace(" ", ""), 0.99))
+    assert reads[0] == want and main.predicted == 1
+
+
+def test_a_sure_foreign_read_stays_when_the_rows_are_no_indian_plate() -> None:
+    main = TwoRowRecogniser("OHIO", "ABC 1234")  # a US plate's state name over its number
+    assert read_with(main, FixedRecogniser("ABC1234", 0.99)) == ["ABC1234"]
+    assert main.predicted == 1  # it looked, and kept the foreign read
 
 
 def test_a_sure_indian_read_never_asks_the_plate_recogniser() -> None:

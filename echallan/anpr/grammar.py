@@ -315,11 +315,23 @@ def is_indian_part(text: str) -> bool:
     )
 
 
+# A two-line plate's bottom row: 1-3 series letters (Delhi's class letter first) and the number, or a newer
+# temporary plate's state, number and letters (T0921 / LD5399H).
+_BOTTOM_ROW = re.compile(r"^([A-Z]{1,3}\d{4}|[A-Z]{2}\d{4}[A-Z]{1,2})$")
+
+
+def is_bottom_row(text: str) -> bool:
+    """Whether ``text`` could be all that was read of a two-line Indian plate: its bottom row
+    (``_BOTTOM_ROW``: VMD0516 of DL 6 / VMD 0516) or another part of it (``is_indian_part``)."""
+    return bool(_BOTTOM_ROW.match(text)) or is_indian_part(text)
+
+
 def is_mixed(text: str) -> bool:
     """Letters and digits together (a foreign read's kind "mixed"), not letters only or digits only."""
     return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
 
 
 def is_plate_like(text: str) -> bool:
-    """4-11 alphanumerics with at least one digit: worth considering as (part of) a plate."""
-    return 4 <= len(text) <= 11 and any(c.isdigit() for c in text)
+    """4-13 alphanumerics with at least one digit: worth considering as (part of) a plate. The longest
+    format is a temporary registration's newer one, T MMYY SS NNNN LL (T0825PY7937AL): 13."""
+    return 4 <= len(text) <= 13 and any(c.isdigit() for c in text)

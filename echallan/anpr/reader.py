@@ -24,7 +24,14 @@ import cv2
 import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled
-from echallan.anpr.grammar import interpret, is_indian_part, is_indian_tail, is_mixed, is_plate_like
+from echallan.anpr.grammar import (
+    interpret,
+    is_bottom_row,
+    is_indian_part,
+    is_indian_tail,
+    is_mixed,
+    is_plate_like,
+)
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -296,16 +303,15 @@ class PlateReader:
             if self.foreign is not None and not indian:
                 other = [r for r in self._read_whole(image, box, self.foreign) if _foreign_line(r)]
                 if _plate_sure(other):
-                    return other
+                    return self._unless_indian(image, box, other)
                 if other:  # on foreign plates it reads better than the shipped one: its reads replace those
                     reads = rank([r for r in reads if r.country != "foreign"] + other)
                     # mixed: a plate number, not a row of digits (a two-line Indian plate's bottom row: 1111)
                     if is_mixed(other[0].text) and not any(r.valid for r in reads):
                         backend = self.foreign if isinstance(self.foreign, OcrBackend) else backend
             if _plate_sure(reads):
-                return reads
-        crop, (x, y) = loose
-        found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
+                return reads if reads[0].valid else self._unless_indian(image, box, reads)
+        found = self._crop_text(image, box, backend)
         # once the text path has looked, the plate recogniser's letters-only or digits-only read ranks as a
         # mixed one would: on a foreign plate it is the number more often than the text path's reads (but not
         # a year: the plate's registration sticker)
@@ -314,7 +320,28 @@ class PlateReader:
             for r in other
             if not is_mixed(r.text) and not _year(r.text)
         ]
-        return rank(reads + plain + [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found])
+        return rank(reads + plain + found)
+
+    def _crop_text(self, image: np.ndarray, box: Box, backend: OcrBackend) -> list[PlateRead]:
+        """The text path on a located plate's crop (``PLATE_TEXT_HEIGHT`` px tall); boxes in image
+        coordinates."""
+        loose = cut(image, box, *ROWS_MARGIN)
+        if loose is None:
+            return []
+        crop, (x, y) = loose
+        found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
+        return [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found]
+
+    def _unless_indian(self, image: np.ndarray, box: Box, foreign: list[PlateRead]) -> list[PlateRead]:
+        """A sure foreign whole-plate read, unless it may be the bottom row of a two-line Indian plate
+        (``grammar.is_bottom_row``) and the plate's text path reads a sure, valid Indian plate
+        (``PLATE_SURE``). The whole-plate read of a two-line plate whose top row is short (DL 6 / VMD 0516,
+        MN 23 / TC 1114) is often its bottom row alone, which reads as a foreign plate."""
+        if not is_bottom_row(foreign[0].text):
+            return foreign
+        found = self._crop_text(image, box, self.backend)
+        indian = [r for r in found if r.valid and r.confidence >= PLATE_SURE]
+        return rank(foreign + indian) if indian else foreign
 
     def _read_whole(self, image: np.ndarray, box: Box, rec: Recogniser) -> list[PlateRead]:
         """The located plate recognised whole from each ``WHOLE_MARGINS`` crop in turn (at most
