@@ -179,7 +179,7 @@ def _year(text: str) -> bool:
 
 
 def _worth(read: PlateRead) -> bool:
-    """Worth keeping: valid, foreign, or at least plate-like (4-11 characters with a digit)."""
+    """Worth keeping: valid, foreign, or at least plate-like (4-13 characters with a digit)."""
     return read.valid or read.country == "foreign" or is_plate_like(read.text)
 
 
