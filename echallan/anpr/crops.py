@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from echallan.anpr.localise import union
@@ -36,3 +37,26 @@ def rows_of(cand_read: PlateRead, lines: Sequence[TextLine]) -> list[Box]:
     top = [b for b in inside if (b.y1 + b.y2) / 2 < mid]
     bottom = [b for b in inside if (b.y1 + b.y2) / 2 >= mid]
     return [union(top), union(bottom)] if top and bottom else [cand_read.box]
+
+
+def split_rows(
+    crop: np.ndarray, band: tuple[float, float] = (0.3, 0.7)
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A two-line plate's crop cut into its top and bottom rows, through the middle of the run of rows with
+    the least ink (Otsu; ink is the minority class) within ``band`` of the height. None for a crop too
+    small to cut (under 8 px either way)."""
+    h, w = crop.shape[:2]
+    if crop.ndim != 3 or h < 8 or w < 8:
+        return None
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary > 0
+    if ink.mean() > 0.5:
+        ink = ~ink
+    lo, hi = int(band[0] * h), int(band[1] * h)
+    profile = ink.mean(axis=1)[lo:hi]
+    start = end = int(np.argmin(profile))
+    while end + 1 < len(profile) and profile[end + 1] == profile[start]:
+        end += 1
+    at = lo + (start + end + 1) // 2
+    return crop[:at], crop[at:]

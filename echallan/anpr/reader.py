@@ -23,7 +23,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from echallan.anpr.crops import cut, expand, rows_of, scaled
+from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
 from echallan.anpr.grammar import (
     interpret,
     is_bottom_row,
@@ -255,14 +255,24 @@ class PlateReader:
     def char_confidences(self, plate_crop: np.ndarray, text: str) -> tuple[tuple[str, float], ...]:
         """Per-character confidence of ``text`` re-read on its plate crop, for the reviewer.
 
-        Empty when the backend cannot recognise a crop on its own, or when the one-line re-read
-        does not spell ``text`` (a two-line plate, or a read the grammar corrected).
+        The crop is recognised as one line, then, unless that spells ``text``, as two rows
+        (``crops.split_rows``: a two-line plate). Empty when the backend cannot recognise a crop on its
+        own, or when neither re-read spells ``text`` (a read the grammar corrected, or voted from others).
         """
         if not isinstance(self.backend, Recogniser) or not plate_crop.size:
             return ()
-        line = self.backend.recognise(plate_crop)
-        pairs = tuple((c, s) for c, s in zip(line.text, line.char_confidences, strict=False) if c.isalnum())
-        return pairs if "".join(c for c, _ in pairs).upper() == text else ()
+        rows = split_rows(plate_crop)
+        for parts in [(plate_crop,), *([rows] if rows is not None else [])]:
+            lines = [self.backend.recognise(part) for part in parts]
+            pairs = tuple(
+                (c, s)
+                for line in lines
+                for c, s in zip(line.text, line.char_confidences, strict=False)
+                if c.isalnum()
+            )
+            if "".join(c for c, _ in pairs).upper() == text:
+                return pairs
+        return ()
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
         reads: list[PlateRead] = []
