@@ -158,3 +158,13 @@ def test_per_character_confidence_on_a_plate_crop() -> None:
     assert "".join(c for c, _ in pairs) == "KA01AB1234"
     assert all(0.5 < s <= 1.0 for _, s in pairs)
     assert reader.char_confidences(render_plate("KA01AB1234"), "MH12DE4321") == ()  # does not spell it
+
+
+def test_per_character_confidence_on_a_two_line_plate() -> None:
+    from echallan.anpr.synth import render_plate as synth_plate
+
+    plate = synth_plate("DL6VMD0516", np.random.default_rng(3), layout=Layout.TWO_LINE, degrade=False)
+    reader = PlateReader()
+    pairs = reader.char_confidences(plate.image, "DL6VMD0516")  # read top row, then bottom row
+    assert "".join(c for c, _ in pairs) == "DL6VMD0516"
+    assert all(0.5 < s <= 1.0 for _, s in pairs)
