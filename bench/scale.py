@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -150,7 +151,7 @@ def main() -> None:
             order = list(modes) if n % 2 == 0 else list(reversed(modes))
             for mode in order:
                 jobs, workers = modes[mode]
-                wall, results = timed(lambda jobs=jobs, workers=workers, n=n: run(jobs, workers, f"ev{n}"))
+                wall, results = timed(partial(run, jobs, workers, f"ev{n}"))
                 walls[mode].append(wall)
                 found[mode] = offences(results)
                 analysed[mode] = sum(r.frames_analysed for r in results)

@@ -145,9 +145,7 @@ def match(
             fp[offence] += 1
             continue
         bx, by = v.box.bottom_center
-        near = [
-            (abs(m.at(v.time_s)[0] - bx) + abs(m.at(v.time_s)[1] - by), m) for m in movers if m.at(v.time_s)
-        ]
+        near = [(abs(at[0] - bx) + abs(at[1] - by), m) for m in movers if (at := m.at(v.time_s)) is not None]
         mover = min(near, key=lambda d: d[0])[1] if near and min(d for d, _ in near) < 250 else None
         if mover is not None and offence in mover.expected and (mover.name, offence) not in found:
             tp[offence] += 1

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,7 +70,7 @@ class Source(ABC):
         self.close()
 
 
-def read_ahead(frames: Iterator[T], depth: int = 4, name: str = "decode") -> Iterator[T]:
+def read_ahead(frames: Iterator[T], depth: int = 4, name: str = "decode") -> Generator[T, None, None]:
     """``frames`` (or anything), produced by a background thread up to ``depth`` items ahead of the
     consumer.
 

@@ -54,7 +54,10 @@ def coco_init(ir_xml: Path, out: Path) -> Path:
         new[f"{name}.weight"] = torch.from_numpy(w)
         if name.endswith(".conv"):  # Conv + BatchNorm
             bn = name.removesuffix(".conv") + ".bn"
-            eps = model.get_submodule(bn).eps
+            norm = model.get_submodule(bn)
+            if not isinstance(norm, torch.nn.BatchNorm2d):
+                raise ValueError(f"{bn} is a {type(norm).__name__}, not the batch norm of a Conv")
+            eps = norm.eps
             new |= {f"{bn}.weight": torch.ones_like(b), f"{bn}.bias": b}
             new |= {
                 f"{bn}.running_mean": torch.zeros_like(b),

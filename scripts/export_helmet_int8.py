@@ -36,6 +36,8 @@ def build_dataset(work: Path, images: Sequence[LabelledImage] | None = None) -> 
         (work / split).mkdir(parents=True)
     for item in images:
         image = cv2.imread(str(item.path))
+        if image is None:
+            raise ValueError(f"cannot read image {item.path}")
         h, w = image.shape[:2]
         shutil.copy(item.path, work / "images" / item.path.name)
         lines = [

@@ -31,7 +31,10 @@ NEAR_COPY = 10  # bits of a 64-bit difference hash
 def dhash(path: Path) -> int:
     import cv2
 
-    grey = cv2.resize(cv2.imread(str(path), cv2.IMREAD_GRAYSCALE), (9, 8), interpolation=cv2.INTER_AREA)
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise ValueError(f"cannot read image {path}")
+    grey = cv2.resize(image, (9, 8), interpolation=cv2.INTER_AREA)
     bits = (grey[:, 1:] > grey[:, :-1]).flatten()
     return int(sum(1 << i for i, b in enumerate(bits) if b))
 
@@ -42,7 +45,7 @@ def build_data(work: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from coco_weights import COCO_IR, coco_init
     from export_helmet_int8 import build_dataset
-    from helmet import dataset_dir, load_images
+    from helmet import LabelledImage, dataset_dir, load_images
 
     from echallan.detection.yolo import YoloDetector
     from echallan.scenarios import rider_sprite_photos
@@ -52,7 +55,8 @@ def build_data(work: Path) -> None:
     # as many rider photos as `bench/violations.py --variants 24` uses (a photo a clip)
     sprites = rider_sprite_photos(settings.datasets_dir, YoloDetector(settings.model_dir), riders=24)
     sprite_hashes = [dhash(dataset_dir() / "images" / n) for n in sprites]
-    kept, dropped = [], []
+    kept: list[LabelledImage] = []
+    dropped: list[LabelledImage] = []
     for item in load_images()[::2]:
         h = dhash(item.path)
         near = any(bin(h ^ s).count("1") <= NEAR_COPY for s in sprite_hashes)

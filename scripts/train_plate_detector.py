@@ -52,6 +52,14 @@ SWAP = 0.6  # share of synthetic plates pasted over the real plate (the rest els
 # -------------------------------------------------------------------------------------------- data
 
 
+def read_image(path: Path) -> np.ndarray:
+    """The image at ``path`` (BGR); an error naming it where OpenCV cannot read it."""
+    image = cv2.imread(str(path))
+    if image is None:
+        raise ValueError(f"cannot read image {path}")
+    return image
+
+
 def cut_around(
     image: np.ndarray, boxes: list[Box], target: Box, rng: np.random.Generator, max_side: int
 ) -> tuple[np.ndarray, list[Box]]:
@@ -126,7 +134,7 @@ def build_dataset(
         (root / "images" / split).mkdir(parents=True)
         (root / "labels" / split).mkdir(parents=True)
     rng = np.random.default_rng(seed)
-    photos = [(cv2.imread(str(r.image)), r.box) for r in rows]
+    photos = [(read_image(r.image), r.box) for r in rows]
     counts = {"photos": len(photos), "whole": 0, "cuts": 0, "synthetic": 0, "blank": BLANKS}
     for k in range(BLANKS):
         size = (int(rng.integers(imgsz // 2, imgsz + 1)), int(rng.integers(imgsz // 2, imgsz + 1)), 3)
@@ -188,7 +196,7 @@ def held_out_localisation(model_dir: Path, datasets: Path) -> list[dict[str, str
     for name in SETS:
         image_t, crop_t = Tally(), Tally()
         for row in split_rows(datasets, name, "held"):
-            image = cv2.imread(str(row.image))
+            image = read_image(row.image)
             crop, in_crop = crop_box(image, row.box)
             image_t.locate(loc, image, row.box)
             crop_t.locate(loc, crop, in_crop)

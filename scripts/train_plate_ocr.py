@@ -106,7 +106,8 @@ def augment(sample: tuple[np.ndarray, Box, str], rng: np.random.Generator) -> np
         crop = cv2.GaussianBlur(crop, (3, 3), 0)
     if rng.random() < 0.3:
         ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 90))])
-        crop = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else crop
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+        crop = crop if decoded is None else decoded
     return crop
 
 

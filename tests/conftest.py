@@ -12,11 +12,15 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 
 from echallan.testing.pg import PgUnavailable, pg_bindir, pg_cluster
+
+if TYPE_CHECKING:
+    from echallan.samples import DemoSample
 
 
 @pytest.fixture(scope="session")
@@ -82,12 +86,12 @@ def datasets_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_sample(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo_sample(tmp_path_factory: pytest.TempPathFactory) -> DemoSample:
     from echallan.samples import make_demo
 
     return make_demo(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="session")
-def demo_camera(demo_sample) -> Path:  # type: ignore[no-untyped-def]
+def demo_camera(demo_sample: DemoSample) -> Path:
     return Path(demo_sample.camera)

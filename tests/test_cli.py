@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from echallan.cli import app
 
@@ -34,7 +34,7 @@ def test_every_command_has_help_and_is_documented(path: list[str]) -> None:
     assert f"echallan {' '.join(path)}" in README
 
 
-def one_line_error(result, text: str) -> None:  # type: ignore[no-untyped-def]
+def one_line_error(result: Result, text: str) -> None:
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert text in result.output

@@ -152,6 +152,7 @@ def test_a_detection_region_finds_the_confident_road_users_the_whole_frame_finds
     checked, matched = 0, 0
     for frame in _frames(datasets_dir, 6):
         whole = detector.detect(frame)
+        assert whole.confidence is not None
         inside = (whole.confidence >= 0.5) & (whole.xyxy[:, 1] >= region.y1)
         part = detector.detect_region(frame, region)
         assert len(part) and part.xyxy[:, 1].min() >= region.y1 - 1  # moved back into the frame

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from test_records import OWNERS, event, write
@@ -25,7 +26,7 @@ app.command()(match)
 runner = CliRunner()
 
 
-def lines(output: str) -> list[dict]:  # type: ignore[type-arg]
+def lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 

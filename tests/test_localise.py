@@ -203,6 +203,7 @@ def test_plate_detector_finds_held_out_plates(datasets_dir: Path, name: str) -> 
     found = [0, 0]
     for r in rows:
         image = cv2.imread(str(datasets_dir / name / "images" / r["image"]))
+        assert image is not None, r["image"]
         plate = Box(*(float(r[k]) for k in ("x1", "y1", "x2", "y2")))
         cx, cy, pw = (plate.x1 + plate.x2) / 2, (plate.y1 + plate.y2) / 2, plate.width
         cut = Box(cx - 2 * pw, cy - 1.5 * pw, cx + 2 * pw, cy + 1.5 * pw).clipped(

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import supervision as sv
 
-from echallan.camera import load_camera
+from echallan.camera import Camera, load_camera
 from echallan.detection import Detector
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.evidence import sha256_file
@@ -69,13 +69,13 @@ smoothing_frames = 1
 
 
 @pytest.fixture
-def camera(tmp_path: Path):  # type: ignore[no-untyped-def]
+def camera(tmp_path: Path) -> Camera:
     p = tmp_path / "cam.toml"
     p.write_text(CAMERA, encoding="utf-8")
     return load_camera(p)
 
 
-def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=0)
     reader = FixedReader()
@@ -90,6 +90,7 @@ def test_red_light_event_with_evidence_and_stable_key(tmp_path: Path, camera) ->
     for ev in event.evidence:
         assert sha256_file(Path(ev.path)) == ev.sha256
     frame = cv2.imread(next(e.path for e in event.evidence if e.kind == "frame"))
+    assert frame is not None
     assert frame.shape == (240, 320, 3)  # the full, unannotated frame
 
     again = process_video(camera, clip, Models(BoxDetector(), FixedReader()), tmp_path / "ev")
@@ -121,7 +122,7 @@ def test_a_detection_region_is_all_the_detector_sees(tmp_path: Path) -> None:
     assert box is not None and box.x1 == 140 and box.y1 >= 60  # not shifted by the crop
 
 
-def test_green_crossing_is_not_an_event(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+def test_green_crossing_is_not_an_event(tmp_path: Path, camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     assert process_video(camera, clip, Models(BoxDetector(), FixedReader()), tmp_path / "ev").events == ()
@@ -155,13 +156,13 @@ def crop_head(cx: float, helmet: bool = False) -> HeadResult:
 
 
 @pytest.fixture
-def bike_camera(tmp_path: Path):  # type: ignore[no-untyped-def]
+def bike_camera(tmp_path: Path) -> Camera:
     p = tmp_path / "bike.toml"
     p.write_text(CAMERA + "[violations]\ntriple_riding = true\nno_helmet = true\n", encoding="utf-8")
     return load_camera(p)
 
 
-def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     helmet = FixedHeads([crop_head(10), crop_head(24), crop_head(38)])  # three bare heads, no persons
@@ -174,7 +175,7 @@ def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_ca
     assert bike.x1 <= (x1 + x2) / 2 <= bike.x2 and y2 <= bike.y1
 
 
-def test_a_single_helmeted_rider_costs_one_look(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+def test_a_single_helmeted_rider_costs_one_look(tmp_path: Path, bike_camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     helmet = FixedHeads([crop_head(24, helmet=True)])
@@ -195,7 +196,7 @@ class FailingDetector(BoxDetector):
         return super().detect(frame)
 
 
-def test_an_error_on_the_detection_thread_reaches_the_caller(tmp_path: Path, camera) -> None:  # type: ignore[no-untyped-def]
+def test_an_error_on_the_detection_thread_reaches_the_caller(tmp_path: Path, camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=0)
     with pytest.raises(RuntimeError, match="detector failed"):
@@ -226,7 +227,7 @@ class RidersDetector(BikeDetector):
         )
 
 
-def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bike_camera) -> None:  # type: ignore[no-untyped-def]
+def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bike_camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     result = process_video(bike_camera, clip, Models(RidersDetector(), FixedReader()), tmp_path / "ev")
@@ -237,9 +238,11 @@ def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bik
     assert v.frame_index == 20 and v.time_s == pytest.approx(2.0)
     assert result.events[0].occurred_at.startswith("2026-11-01T09:00:02")
     frame = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "frame"))
+    assert frame is not None
     assert frame[200 - 20 * 6 - 15, 160, 0] > 200  # the bike where it was at frame 20 (y 50-80)
     assert len(v.inputs["rider_boxes"]) == 3  # drawn on the annotated copy as riders 1-3
     annotated = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "annotated"))
+    assert annotated is not None
     x1, y1, _, _ = (int(c) for c in v.inputs["rider_boxes"][0])
     b, g, r = annotated[y1, x1 + 3].tolist()  # the first rider's box, in magenta (JPEG: roughly)
     assert b > 150 and g < 100 and r > 150 and frame[y1, x1 + 3].tolist() == [0, 0, 0]

@@ -338,7 +338,8 @@ class WidthRecogniser(OcrBackend, Recogniser):
     """Reads the state code and district only on crops wider than ``wide`` pixels; records crop widths."""
 
     def __init__(self, wide: int) -> None:
-        self.wide, self.widths = wide, []
+        self.wide = wide
+        self.widths: list[int] = []
 
     def predict(self, image: np.ndarray) -> list[TextLine]:
         return []

@@ -65,6 +65,7 @@ def test_every_route_refuses_anonymous(app_config: DeskConfig) -> None:
     assert len(routes) >= 12
     for route in routes:
         path = re.sub(r"\{[^}]+\}", "1", route.path)
+        assert route.methods is not None
         for method in route.methods:
             if path == "/login":
                 continue

@@ -116,6 +116,8 @@ def test_real_riders_on_hand_checked_photos(model_dir: Path, datasets_dir: Path)
         ("BikesHelmets98.jpg", False),
     ]:
         assert (name in triples) is triple, name
-        found = largest_motorcycle(detector, cv2.imread(str(images / name)))
+        image = cv2.imread(str(images / name))
+        assert image is not None, name
+        found = largest_motorcycle(detector, image)
         assert found is not None, name
         assert (len(found[1]) >= 3) is triple, name  # the persons riding the largest motorcycle

@@ -6,7 +6,7 @@ import numpy as np
 
 from echallan.rules import classify_signal, red_light, smooth_states
 from echallan.rules.timeline import SignalTimeline
-from echallan.types import Box, Line, Offence, SignalState, Track, TrackPoint
+from echallan.types import Box, Line, Offence, SignalState, Track, TrackPoint, Violation
 
 R, G, A, U = SignalState.RED, SignalState.GREEN, SignalState.AMBER, SignalState.UNKNOWN
 LINE = Line((0.0, 400.0), (1000.0, 400.0))
@@ -23,7 +23,7 @@ def timeline(states: list[SignalState]) -> SignalTimeline:
     return SignalTimeline.of(frames, [f * 0.5 for f in frames], states)
 
 
-def run(track: Track, states: list[SignalState], grace: float = 0.0):  # type: ignore[no-untyped-def]
+def run(track: Track, states: list[SignalState], grace: float = 0.0) -> Violation | None:
     return red_light(track, LINE, APPROACH, timeline(states), grace)
 
 

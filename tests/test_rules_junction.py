@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ FPS = 10.0
 
 
 def track(
-    centres_bottoms: list[tuple[float, float]], cls: str = "car", h: float = 80, riders: int = 0
+    centres_bottoms: Sequence[tuple[float, float]], cls: str = "car", h: float = 80, riders: int = 0
 ) -> Track:
     pts = tuple(
         TrackPoint(i, i / FPS, Box(x - 40, y - h, x + 40, y), 0.9, riders)
@@ -92,7 +93,7 @@ def test_speed_homography() -> None:
     src = np.array([[0, 0], [100, 0], [100, 100], [0, 100]], np.float32)
     dst = np.array([[0, 0], [10, 0], [10, 10], [0, 10]], np.float32)  # 10 px = 1 m
     h = cv2.getPerspectiveTransform(src, dst)
-    trap = SpeedTrap(homography=tuple(tuple(float(v) for v in row) for row in h))
+    trap = SpeedTrap(homography=tuple((float(a), float(b), float(c)) for a, b, c in h))
     t = track([(500, 700 - 10 * i) for i in range(11)])  # 100 px in 1 s = 10 m/s = 36 km/h
     measured = speed_kmh(t, trap)
     assert measured is not None and measured[0] == pytest.approx(36.0, rel=1e-4)

@@ -9,7 +9,7 @@ import pytest
 from echallan.camera import load_camera
 from echallan.detection import YoloDetector
 from echallan.pipeline import Models, process_video
-from echallan.scenarios import build, load_sprites, rider_sprite_photos, scenario
+from echallan.scenarios import Sprites, build, load_sprites, rider_sprite_photos, scenario
 from echallan.types import PlateRead
 
 pytestmark = pytest.mark.integration
@@ -21,13 +21,15 @@ class NoPlates:
 
 
 @pytest.fixture(scope="module")
-def setup(model_dir: Path, datasets_dir: Path):  # type: ignore[no-untyped-def]
+def setup(model_dir: Path, datasets_dir: Path) -> tuple[YoloDetector, Sprites]:
     detector = YoloDetector(model_dir)
     return detector, load_sprites(datasets_dir, detector, cars=4, riders=1)
 
 
 @pytest.mark.parametrize("kind", ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking"])
-def test_each_rule_fires_on_its_offender_only(setup, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_each_rule_fires_on_its_offender_only(
+    setup: tuple[YoloDetector, Sprites], kind: str, tmp_path: Path
+) -> None:
     detector, sprites = setup
     video, camera, _ = build(kind, 0, sprites, tmp_path)
     _, movers = scenario(kind, 0, sprites)
@@ -42,7 +44,9 @@ def test_each_rule_fires_on_its_offender_only(setup, kind: str, tmp_path: Path) 
         assert v.inputs["speed_kmh"] == pytest.approx(offender.facts["speed_kmh"], rel=0.05)
 
 
-def test_rider_sprite_photos_name_the_photos_the_sprites_come_from(setup, datasets_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rider_sprite_photos_name_the_photos_the_sprites_come_from(
+    setup: tuple[YoloDetector, Sprites], datasets_dir: Path
+) -> None:
     """Training scripts leave these photos out; each is a labelled helmet_riders photo."""
     detector, sprites = setup
     names = rider_sprite_photos(datasets_dir, detector, riders=1)

@@ -145,6 +145,7 @@ def test_generate_writes_images_and_labels_deterministically(tmp_path: Path) -> 
         img = cv2.imread(str(tmp_path / "a" / "images" / row["image"]))
         assert img is not None
         a, b = img, cv2.imread(str(tmp_path / "b" / "images" / row["image"]))
+        assert b is not None
         assert np.array_equal(a, b)
         assert interpret(row["plate_text"]).valid and row["plate_text"].isalnum()
         x1, y1, x2, y2 = (int(row[k]) for k in ("x1", "y1", "x2", "y2"))
@@ -157,7 +158,8 @@ def test_generate_on_backgrounds(tmp_path: Path) -> None:
     cv2.imwrite(str(bg), np.full((300, 500, 3), 128, np.uint8))
     rows = _labels(generate(tmp_path / "out", 3, seed=1, backgrounds=[bg]))
     for row in rows:
-        assert cv2.imread(str(tmp_path / "out" / "images" / row["image"])).shape == (300, 500, 3)
+        img = cv2.imread(str(tmp_path / "out" / "images" / row["image"]))
+        assert img is not None and img.shape == (300, 500, 3)
         assert 0 <= int(row["x1"]) < int(row["x2"]) <= 500
     with pytest.raises(InputError, match="cannot read"):
         generate(tmp_path / "bad", 1, backgrounds=[tmp_path / "missing.png"])
