@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from echallan.camera import load_camera
 from echallan.detection import YoloDetector
 from echallan.pipeline import Models, process_video
-from echallan.scenarios import Sprites, build, load_sprites, rider_sprite_photos, scenario
+from echallan.scenarios import (
+    NEAR_COPY,
+    Sprites,
+    build,
+    hand_checked_triples,
+    load_sprites,
+    rider_sprite_photos,
+    scenario,
+)
 from echallan.types import PlateRead
 
 pytestmark = pytest.mark.integration
@@ -54,3 +64,21 @@ def test_rider_sprite_photos_name_the_photos_the_sprites_come_from(
     root = datasets_dir / "helmet_riders"
     labels = (root / "labels.csv").read_text(encoding="utf-8")
     assert all((root / "images" / n).is_file() and f"\n{n}," in labels for n in names)
+
+
+def test_triple_riders_come_from_distinct_photos(
+    setup: tuple[YoloDetector, Sprites], datasets_dir: Path
+) -> None:
+    """helmet_riders stores some triple photos several times, cut differently where the detector's boxes
+    differ; each photo gives one triple rider, so no two clips show the same riders."""
+    detector, _ = setup
+    triples = set(hand_checked_triples())
+    names = [n for n in rider_sprite_photos(datasets_dir, detector, riders=40) if n in triples]
+    thumbs = []
+    for name in names:
+        image = cv2.imread(str(datasets_dir / "helmet_riders" / "images" / name))
+        assert image is not None
+        thumbs.append(cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (24, 24)).astype(np.float32))
+    assert len(names) >= 20
+    gaps = [float(np.abs(a - b).mean()) for i, a in enumerate(thumbs) for b in thumbs[i + 1 :]]
+    assert min(gaps) >= NEAR_COPY
