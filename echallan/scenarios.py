@@ -155,6 +155,18 @@ def _cut(image: np.ndarray, bike: Box, top: float) -> np.ndarray:
     return _fit(image[max(0, int(top)) : y2, x1 : int(bike.x2) + 10], 220)
 
 
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """A photo's 24x24 grey thumbnail, for telling copies of one photo apart (:func:`photo_gap`)."""
+    import cv2
+
+    return cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (24, 24)).astype(np.float32)
+
+
+def photo_gap(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean grey-level difference of two :func:`thumbnail` s; under ``NEAR_COPY``: one photo."""
+    return float(np.abs(a - b).mean())
+
+
 def _triple_sprites(datasets: Path, detector: Detector, count: int) -> list[tuple[str, np.ndarray]]:
     """Motorcycles with 3+ riders from the hand-checked photos, one copy of each photo, cut from the
     top of the riders the detector finds (one bike height above the bike where it finds none)."""
@@ -169,8 +181,8 @@ def _triple_sprites(datasets: Path, detector: Detector, count: int) -> list[tupl
             continue
         bike, riders = found
         top = min((p.y1 for p in riders), default=bike.y1 - bike.height) - 0.05 * bike.height
-        thumb = cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (24, 24)).astype(np.float32)
-        if any(float(np.abs(thumb - t).mean()) < NEAR_COPY for t in thumbs):
+        thumb = thumbnail(image)
+        if any(photo_gap(thumb, t) < NEAR_COPY for t in thumbs):
             continue  # the photo, not its cut: copies' cuts differ where the detector's boxes do
         thumbs.append(thumb)
         out.append((name, _cut(image, bike, top)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 
 from echallan.camera import load_camera
@@ -17,8 +16,10 @@ from echallan.scenarios import (
     build,
     hand_checked_triples,
     load_sprites,
+    photo_gap,
     rider_sprite_photos,
     scenario,
+    thumbnail,
 )
 from echallan.types import PlateRead
 
@@ -78,7 +79,7 @@ def test_triple_riders_come_from_distinct_photos(
     for name in names:
         image = cv2.imread(str(datasets_dir / "helmet_riders" / "images" / name))
         assert image is not None
-        thumbs.append(cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (24, 24)).astype(np.float32))
+        thumbs.append(thumbnail(image))
     assert len(names) >= 20
-    gaps = [float(np.abs(a - b).mean()) for i, a in enumerate(thumbs) for b in thumbs[i + 1 :]]
+    gaps = [photo_gap(a, b) for i, a in enumerate(thumbs) for b in thumbs[i + 1 :]]
     assert min(gaps) >= NEAR_COPY
