@@ -456,10 +456,25 @@ def test_a_sure_indian_read_never_asks_the_plate_recogniser() -> None:
     assert foreign.recognised == 0
 
 
-def test_a_part_of_an_indian_plate_from_the_plate_recogniser_is_ignored() -> None:
+def test_a_part_of_an_indian_plate_from_the_plate_recogniser_gives_way_to_an_indian_read() -> None:
     main, foreign = FixedRecogniser("MH02BW2586", 0.8), FixedRecogniser("BW2586", 0.99)
     assert read_with(main, foreign) == ["MH02BW2586"]
     assert main.predicted == 1 and foreign.predicted == 0  # the plate's text path ran on the shipped OCR
+
+
+@pytest.mark.parametrize(
+    ("shipped", "conf", "want"),
+    [
+        ("MN3934", 0.9, "N3934"),  # Mississippi's stacked county code joined on by the shipped recogniser
+        ("72006R", 0.97, "2006R"),  # a plate border read as a 7, sure enough to end the search
+    ],
+)
+def test_a_sure_part_of_an_indian_plate_counts_where_nothing_reads_indian(
+    shipped: str, conf: float, want: str
+) -> None:
+    """A US plate that looks like a part of an Indian one (N3934: a series letter and a number) is read
+    right by the plate recogniser; with no valid Indian read of the plate, that sure read ranks too."""
+    assert read_with(FixedRecogniser(shipped, conf), FixedRecogniser(want, 0.99))[0] == want
 
 
 def test_the_text_path_of_a_foreign_plate_uses_the_plate_recogniser() -> None:

@@ -169,7 +169,8 @@ def _score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[
 def _foreign_line(read: PlateRead) -> bool:
     """A foreign plate's whole read, as the plate recogniser's reads are kept: not Indian, and not the part of
     an Indian plate that recogniser reads when it skips small text (``grammar.is_indian_part``: a two-line
-    plate's bottom row, a series without its stacked state code, a state and district without the number)."""
+    plate's bottom row, a series without its stacked state code, a state and district without the number).
+    Such a part still ranks, when sure, where nothing reads as a valid Indian plate (``_read_box``)."""
     return read.country == "foreign" and not is_indian_part(read.text)
 
 
@@ -307,11 +308,17 @@ class PlateReader:
             return reads
         backend = self.backend  # for the crop's text path: the plate recogniser's on a foreign plate
         other: list[PlateRead] = []
+        parts: list[PlateRead] = []
         if isinstance(self.backend, Recogniser):
             reads = self._read_whole(image, box, self.backend)
             indian = bool(reads) and reads[0].valid and _plate_sure(reads)
             if self.foreign is not None and not indian:
-                other = [r for r in self._read_whole(image, box, self.foreign) if _foreign_line(r)]
+                whole = self._read_whole(image, box, self.foreign)
+                other = [r for r in whole if _foreign_line(r)]
+                # a sure one that may be part of an Indian plate (N3934, J0518, 2006R) ranks only where the
+                # plate reads as no valid Indian one: a two-line plate's bottom row must not beat the plate
+                parts = [r for r in whole if r.country == "foreign" and not _foreign_line(r)]
+                parts = [r for r in parts if _plate_sure([r])]
                 if _plate_sure(other):
                     return self._unless_indian(image, box, other)
                 if other:  # on foreign plates it reads better than the shipped one: its reads replace those
@@ -320,7 +327,7 @@ class PlateReader:
                     if is_mixed(other[0].text) and not any(r.valid for r in reads):
                         backend = self.foreign if isinstance(self.foreign, OcrBackend) else backend
             if _plate_sure(reads):
-                return reads if reads[0].valid else self._unless_indian(image, box, reads)
+                return reads if reads[0].valid else self._unless_indian(image, box, rank(reads + parts))
         found = self._crop_text(image, box, backend)
         # once the text path has looked, the plate recogniser's letters-only or digits-only read ranks as a
         # mixed one would: on a foreign plate it is the number more often than the text path's reads (but not
@@ -330,7 +337,8 @@ class PlateReader:
             for r in other
             if not is_mixed(r.text) and not _year(r.text)
         ]
-        return rank(reads + plain + found)
+        ranked = rank(reads + plain + found)
+        return ranked if any(r.valid for r in ranked) else rank(ranked + parts)
 
     def _crop_text(self, image: np.ndarray, box: Box, backend: OcrBackend) -> list[PlateRead]:
         """The text path on a located plate's crop (``PLATE_TEXT_HEIGHT`` px tall); boxes in image
