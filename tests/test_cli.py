@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,16 @@ def test_owner_csv_with_bad_row_imports_the_good_ones(tmp_path: Path) -> None:
 def test_owner_csv_missing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'e.db'}", "owners", "import", "nope.csv"])
     one_line_error(result, "nope.csv")
+
+
+def test_review_serve_refuses_an_address_it_cannot_listen_on(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'r.db'}"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        one_line_error(
+            runner.invoke(app, [*db, "review", "serve", "--port", port]), f"cannot listen on 127.0.0.1:{port}"
+        )
+    result = runner.invoke(app, [*db, "review", "serve", "--port", "99999"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

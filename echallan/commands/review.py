@@ -28,7 +28,7 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8080,
     plate_threshold: Annotated[
         float, typer.Option(help="Plate confidence a challan needs for supervisor bulk approval.")
     ] = 0.9,
@@ -55,10 +55,24 @@ def serve(
     for name, value in (("plate", plate_threshold), ("rule", rule_threshold)):
         if not 0.0 <= value <= 1.0:
             raise InputError(f"--{name}-threshold must lie between 0 and 1, got {value}")
+    _can_listen(host, port)
     s = settings(ctx)
     config = DeskConfig(_db(ctx), s.evidence_dir, Thresholds(plate_threshold, rule_threshold), secure_cookies)
     out.print(f"review desk on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)
+
+
+def _can_listen(host: str, port: int) -> None:
+    """Refuse, in one line, an address the desk could not listen on (unknown host, port taken)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as e:
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 
 def _password(password_stdin: bool) -> str:
