@@ -205,6 +205,8 @@ def test_users_cli(tmp_path: Path) -> None:
     )
     assert added.exit_code == 0, added.output
     assert runner.invoke(app, ["users", "add", "x", "--password-stdin"], input="short\n").exit_code == 2
+    bad_role = runner.invoke(app, ["users", "add", "bob", "--role", "king"])  # refused before the prompt
+    assert bad_role.exit_code == 2 and "Password" not in bad_role.output and "role 'king'" in bad_role.output
     assert '"username": "pc.1234"' in runner.invoke(app, ["users", "list", "--json"]).output
     assert runner.invoke(app, ["users", "disable", "pc.1234"]).exit_code == 0
     assert '"active": false' in runner.invoke(app, ["users", "list", "--json"]).output

@@ -95,8 +95,9 @@ def users_add(
 
     Example: echo "$PW" | echallan users add si.gowda --role supervisor --password-stdin
     """
-    from echallan.review.auth import add_user
+    from echallan.review.auth import add_user, check_account
 
+    check_account(username, role)  # before the password prompt
     user = add_user(_db(ctx), username, _password(password_stdin), role)
     out.print(f"added {user.username} ({user.role})")
 

@@ -54,12 +54,17 @@ class Session:
     expires_at: datetime
 
 
-def add_user(engine: Engine, username: str, password: str, role: str) -> User:
-    """Create an active account; raises ``InputError`` for a bad name, role or short password."""
+def check_account(username: str, role: str) -> None:
+    """Raise ``InputError`` for a bad user name or role (before anyone is asked for a password)."""
     if not _USERNAME.match(username):
         raise InputError("user name must be 2 to 64 letters, digits, '.', '_' or '-'")
     if role not in ROLES:
         raise InputError(f"role '{role}' is not one of {', '.join(ROLES)}")
+
+
+def add_user(engine: Engine, username: str, password: str, role: str) -> User:
+    """Create an active account; raises ``InputError`` for a bad name, role or short password."""
+    check_account(username, role)
     if len(password) < MIN_PASSWORD:
         raise InputError(f"password must be at least {MIN_PASSWORD} characters")
     with engine.begin() as conn:
