@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from echallan.anpr import AUTO_ACCEPT_THRESHOLD
 from echallan.errors import ConfigError, InputError, LedgerError
 from echallan.records import (
+    DEFAULT_AUTO_ACCEPT,
     audit_trail,
     import_owners,
     issue_challans,
@@ -138,6 +140,12 @@ def test_import_owners_refuses_bad_files(engine: sa.Engine, tmp_path: Path) -> N
     with pytest.raises(InputError, match="UTF-16"):
         import_owners(engine, write(tmp_path / "u16.csv", HEADER.encode("utf-16")))
     assert len(list_owners(engine)) == 3
+
+
+def test_events_are_auto_accepted_from_the_readers_calibrated_threshold(engine: sa.Engine) -> None:
+    assert DEFAULT_AUTO_ACCEPT == AUTO_ACCEPT_THRESHOLD  # the library default was 0.9, under the 0.92 chosen
+    store_events(engine, [event(1, confidence=0.91), event(2, confidence=AUTO_ACCEPT_THRESHOLD)])
+    assert [e["review_status"] for e in list_events(engine)] == ["needs_review", "auto"]
 
 
 def test_store_events_is_idempotent_and_sets_review_status(engine: sa.Engine) -> None:

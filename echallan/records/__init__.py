@@ -2,7 +2,7 @@
 
 engine = open_db("sqlite:///var/echallan.db")
 import_owners(engine, Path("owners.csv"), mapping=Path("vahan.toml"), rejects=Path("rejects.csv"))
-store_events(engine, events, location="MG Road / Brigade Road", auto_accept=0.9)
+store_events(engine, events, location="MG Road / Brigade Road", auto_accept=DEFAULT_AUTO_ACCEPT)
 numbers = issue_challans(engine, load_fines(state="KA"), state="KA", district="BLR")
 approve(engine, "KA-BLR-2025-000007", actor="SI Gowda")      # a pending_review challan
 notices = notices_to_print(engine, load_fines())

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from echallan.anpr.reader import AUTO_ACCEPT_THRESHOLD
 from echallan.errors import LedgerError
 from echallan.records.db import insert_for, iso, utcnow
 from echallan.records.models import events as events_table
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 
 AUTO = "auto"
 NEEDS_REVIEW = "needs_review"
-DEFAULT_AUTO_ACCEPT = 0.9
+#: The plate confidence from which a read is stored as auto-accepted: the reader's calibrated threshold.
+DEFAULT_AUTO_ACCEPT = AUTO_ACCEPT_THRESHOLD
 
 
 def review_status(event: Event, auto_accept: float) -> str:
