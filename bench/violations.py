@@ -214,7 +214,10 @@ def main() -> None:
     reader = PlateReader(search_whole=False)  # as `echallan process` reads plates in video
     with_heads = Models(detector, reader, default_helmet_detector())  # as `process` runs head rules
     without = Models(detector, reader)
-    sprites = load_sprites(s.datasets_dir, detector, riders=max(6, args.variants))  # a photo a clip
+    # a photo a clip: the offender of variant v is car 2v, the lawful vehicle car 2v + 1
+    sprites = load_sprites(
+        s.datasets_dir, detector, cars=2 * max(4, args.variants), riders=max(6, args.variants)
+    )
     n = (len(sprites.cars), len(sprites.triples), len(sprites.singles))
     print("sprites: {} cars, {} triple riders, {} single riders".format(*n))
     score = Score()

@@ -41,6 +41,10 @@ RIDERS_TRUTH = Path(__file__).parent / "data" / "riders_truth.json"
 #: helmet_riders holds some photos several times (measured on the 33 hand-checked triples: copies 0.0-1.9,
 #: other photos 42.6 and up; 22 distinct).
 NEAR_COPY = 5.0
+#: A car photo whose labelled plate is wider than this share of the detected vehicle box is a plate close-up,
+#: not a vehicle (measured on the first 40 sure india_plates_dev photos kept: vehicles 0.16-0.45; close-ups
+#: 0.54, 0.77 and 0.79; GJ05JD9759, the 0.77 one, had been a clip's "car" that no detector could find).
+MAX_PLATE_SHARE = 0.5
 
 CAMERA_TOML = f"""\
 # Generated junction scenario camera: every rule enabled. See docs/CAMERA.md.
@@ -127,6 +131,8 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
         box = _largest(detector, image, {"car", "bus", "truck"})
         if box is None or (box[2] - box[0]) * (box[3] - box[1]) < 0.35 * image.shape[0] * image.shape[1]:
             continue  # a plate close-up, not a vehicle
+        if float(r["x2"]) - float(r["x1"]) > MAX_PLATE_SHARE * (box[2] - box[0]):
+            continue  # the plate fills the photo: a close-up boxed whole as a car
         car_sprites.append((_fit(image[box[1] : box[3], box[0] : box[2]], 260), r["plate_text"]))
         if len(car_sprites) == cars:
             break
