@@ -41,10 +41,13 @@ RIDERS_TRUTH = Path(__file__).parent / "data" / "riders_truth.json"
 #: helmet_riders holds some photos several times (measured on the 33 hand-checked triples: copies 0.0-1.9,
 #: other photos 42.6 and up; 22 distinct).
 NEAR_COPY = 5.0
-#: A car photo whose labelled plate is wider than this share of the detected vehicle box is a plate close-up,
-#: not a vehicle (measured on the first 40 sure india_plates_dev photos kept: vehicles 0.16-0.45; close-ups
-#: 0.54, 0.77 and 0.79; GJ05JD9759, the 0.77 one, had been a clip's "car" that no detector could find).
-MAX_PLATE_SHARE = 0.5
+#: Car sprites are checked at these widths (px), the smallest and largest a car has in a clip (260 px at
+#: scales 0.7-1.0): shown alone on the road's grey, the vehicle the detector finds there (at the last
+#: width) is what the sprite keeps. That trims the ground a photo's box took in under the bumper
+#: (KL07BF2007: 60 px, so a car that stopped 50 px behind the stop line was seen stopped on it), and drops
+#: close-ups of a part in which no vehicle is found at one of them (a plate, GJ05JD9759; a bonnet and
+#: grille, MH20EE7598; a bumper, TN99F2378).
+CHECK_WIDTHS = (180, 260)
 
 CAMERA_TOML = f"""\
 # Generated junction scenario camera: every rule enabled. See docs/CAMERA.md.
@@ -100,15 +103,38 @@ class Sprites:
 
 
 def _largest(detector: Detector, image: np.ndarray, classes: set[str]) -> tuple[int, int, int, int] | None:
+    """The largest box of ``classes`` in ``image``, clipped to the image (a box may reach past its edge)."""
     dets = detector.detect(image)
+    h, w = image.shape[:2]
     best = None
     for xyxy, name in zip(dets.xyxy, dets.data.get("class_name", []), strict=False):
-        x1, y1, x2, y2 = (int(v) for v in xyxy)
+        x1, y1, x2, y2 = (int(v) for v in np.clip(xyxy, 0, [w, h, w, h]))
         if str(name) in classes and (
             best is None or (x2 - x1) * (y2 - y1) > (best[2] - best[0]) * (best[3] - best[1])
         ):
             best = (x1, y1, x2, y2)
     return best
+
+
+def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
+    """``sprite`` cut to the vehicle the detector finds in it on the road's grey, at the clips' scale, and
+    brought back to its width; None when it finds none at one of ``CHECK_WIDTHS``."""
+    cut = sprite
+    for width in CHECK_WIDTHS:
+        small = _fit(sprite, width)
+        h, w = small.shape[:2]
+        canvas = np.full(
+            (H, W, 3), 90, np.uint8
+        )  # a clip's frame: the detector sees the sprite at clip scale
+        ox, oy = (W - w) // 2, max(0, (H - h) // 2)
+        canvas[oy : oy + h, ox : ox + w] = small[: H - oy, :, :3]
+        box = _largest(detector, canvas, {"car", "bus", "truck"})
+        if box is None:
+            return None
+        f = sprite.shape[1] / w
+        x1, y1 = max(0, round((box[0] - ox) * f)), max(0, round((box[1] - oy) * f))
+        cut = sprite[y1 : round((box[3] - oy) * f), x1 : round((box[2] - ox) * f)]
+    return _fit(cut, sprite.shape[1]) if min(cut.shape[:2]) > 1 else None
 
 
 def _fit(image: np.ndarray, width: int) -> np.ndarray:
@@ -131,9 +157,10 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
         box = _largest(detector, image, {"car", "bus", "truck"})
         if box is None or (box[2] - box[0]) * (box[3] - box[1]) < 0.35 * image.shape[0] * image.shape[1]:
             continue  # a plate close-up, not a vehicle
-        if float(r["x2"]) - float(r["x1"]) > MAX_PLATE_SHARE * (box[2] - box[0]):
-            continue  # the plate fills the photo: a close-up boxed whole as a car
-        car_sprites.append((_fit(image[box[1] : box[3], box[0] : box[2]], 260), r["plate_text"]))
+        sprite = _as_seen(detector, _fit(image[box[1] : box[3], box[0] : box[2]], 260))
+        if sprite is None:
+            continue  # a close-up of a part: no vehicle at clip size
+        car_sprites.append((sprite, r["plate_text"]))
         if len(car_sprites) == cars:
             break
 
