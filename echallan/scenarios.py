@@ -123,9 +123,8 @@ def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
     for width in CHECK_WIDTHS:
         small = _fit(sprite, width)
         h, w = small.shape[:2]
-        canvas = np.full(
-            (H, W, 3), 90, np.uint8
-        )  # a clip's frame: the detector sees the sprite at clip scale
+        # a clip's frame: the detector sees the sprite at clip scale
+        canvas = np.full((H, W, 3), 90, np.uint8)
         ox, oy = (W - w) // 2, max(0, (H - h) // 2)
         canvas[oy : oy + h, ox : ox + w] = small[: H - oy, :, :3]
         box = _largest(detector, canvas, {"car", "bus", "truck"})
