@@ -1,4 +1,24 @@
-"""Tracking: per-frame detections -> ``Track`` objects, using the ``trackers`` ByteTrack."""
+"""Tracking: per-frame detections -> ``Track`` objects, using the ``trackers`` ByteTrack.
+
+Three settings of the tracker matter at a junction camera's analysed frame rate (measured on generated
+clips, ``bench/violations.py``):
+
+- ByteTrack starts a track only from a detection above its high-confidence split; the INT8 detector sees
+  many cars at 0.45-0.6, so the split is ``START_CONFIDENCE`` (the package's default is 0.6);
+- its lost-track buffer is counted in frames of a 30 fps video, so it is given in those units here and a
+  lost track is kept ``lost_after_s`` seconds whatever the analysed frame rate;
+- a new track gets its id on its second sighting; its first one (the detection the tracker started it
+  from, returned without an id) is added back, so a vehicle's first position is not lost.
+
+A lost track's motion model keeps moving it, so after a long gap ByteTrack may hand its id to another
+vehicle that happens to be there (seen on the stock 1080p clip: an auto-rickshaw's track taken over by a
+motorcycle across the road 1.8 s later, which then "crossed" on red). A track lost for longer than
+``REFOUND_ANYWHERE_S`` is therefore continued only where it was lost (its new box overlaps its last one:
+a parked or queued vehicle); elsewhere the sighting starts a track of its own.
+
+Boxes of two vehicle classes on one vehicle (a car also seen as a bus) are taken as one before tracking
+(``SAME_VEHICLE_IOU``), else they make two tracks and two events.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +31,17 @@ import supervision as sv
 from echallan.rules.riders import TWO_WHEELERS, count_riders
 from echallan.types import Box, Track, TrackPoint
 
+#: Detections at or above this confidence may start a track (ByteTrack's high/low split).
+START_CONFIDENCE = 0.45
+#: Two vehicle boxes of any classes overlapping this much are one vehicle (the surer box is kept).
+SAME_VEHICLE_IOU = 0.8
+#: A track unseen for this long has ended.
+LOST_AFTER_S = 2.0
+#: A track lost for up to this long may be found again anywhere its motion model takes it.
+REFOUND_ANYWHERE_S = 0.3
+#: ByteTrack counts its lost-track buffer in frames of a video at this rate.
+TRACKER_REFERENCE_FPS = 30.0
+
 
 class TrackBuilder:
     """Feeds detections frame by frame to ByteTrack and accumulates each track's sightings.
@@ -18,41 +49,74 @@ class TrackBuilder:
     For two-wheelers, each sighting records how many of the frame's persons ride it.
     """
 
-    def __init__(self, fps: float, lost_after_s: float = 2.0) -> None:
+    def __init__(self, fps: float, lost_after_s: float = LOST_AFTER_S) -> None:
         from trackers import ByteTrackTracker
 
-        buffer = max(1, round(fps * lost_after_s))
         self._tracker = ByteTrackTracker(
-            frame_rate=fps, track_activation_threshold=0.4, lost_track_buffer=buffer
+            frame_rate=fps,
+            lost_track_buffer=max(1, round(TRACKER_REFERENCE_FPS * lost_after_s)),
+            track_activation_threshold=START_CONFIDENCE,
+            high_conf_det_threshold=START_CONFIDENCE,
         )
-        self._lost_after = buffer
+        self._lost_after = max(1, round(fps * lost_after_s))
+        self._refound_anywhere = max(1, round(fps * REFOUND_ANYWHERE_S))
+        self._ids: dict[int, int] = {}  # ByteTrack's id -> this builder's (a new one where a track jumps)
+        self._next_id = 1
         self._points: dict[int, list[TrackPoint]] = defaultdict(list)
         self._classes: dict[int, Counter[str]] = defaultdict(Counter)
         self._last_step: dict[int, int] = {}
         self._step = 0
+        self._unclaimed: list[tuple[TrackPoint, str]] = []  # last frame's sightings without an id
 
     def update(
         self, frame_index: int, time_s: float, detections: sv.Detections, persons: Sequence[Box] = ()
     ) -> list[int]:
         """Track one frame's vehicles; return the ids of the tracks seen in it."""
         self._step += 1
+        if len(detections) > 1:
+            detections = detections.with_nms(threshold=SAME_VEHICLE_IOU, class_agnostic=True)
         tracked = self._tracker.update(detections)
+        unclaimed, self._unclaimed = self._unclaimed, []
         if tracked.tracker_id is None or len(tracked) == 0:
             return []
         names = tracked.data.get("class_name", [""] * len(tracked))
         confidence = tracked.confidence if tracked.confidence is not None else np.ones(len(tracked))
         seen = []
         for xyxy, conf, tid, name in zip(tracked.xyxy, confidence, tracked.tracker_id, names, strict=True):
-            if tid < 0:
-                continue
-            tid = int(tid)
             box = Box(*(float(v) for v in xyxy))
             riders = count_riders(box, persons) if str(name) in TWO_WHEELERS else 0
-            self._points[tid].append(TrackPoint(frame_index, time_s, box, float(conf), riders))
+            point = TrackPoint(frame_index, time_s, box, float(conf), riders)
+            if tid < 0:
+                self._unclaimed.append((point, str(name)))
+                continue
+            tid = self._own_id(int(tid), box)
+            if tid not in self._points:
+                self._add_first_sighting(tid, box, unclaimed)
+            self._points[tid].append(point)
             self._classes[tid][str(name)] += 1
             self._last_step[tid] = self._step
             seen.append(tid)
         return seen
+
+    def _own_id(self, tracker_id: int, box: Box) -> int:
+        """This builder's id for ByteTrack's ``tracker_id`` sighted at ``box``: a new id for a new track, and
+        for a track lost for over ``REFOUND_ANYWHERE_S`` that is found again away from where it was lost."""
+        own = self._ids.get(tracker_id)
+        if own is not None and own in self._last_step:
+            gap = self._step - self._last_step[own]
+            if gap <= self._refound_anywhere or self._points[own][-1].box.iou(box) > 0:
+                return own
+        self._ids[tracker_id] = own = self._next_id
+        self._next_id += 1
+        return own
+
+    def _add_first_sighting(self, tid: int, box: Box, unclaimed: list[tuple[TrackPoint, str]]) -> None:
+        """A new track's sighting one frame earlier: the untracked box there that overlaps it most."""
+        best = max(unclaimed, key=lambda u: u[0].box.iou(box), default=None)
+        if best is not None and best[0].box.iou(box) > 0:
+            unclaimed.remove(best)
+            self._points[tid].append(best[0])
+            self._classes[tid][best[1]] += 1
 
     def track(self, tid: int) -> Track:
         """Track ``tid`` so far; its class is the one seen most often along it."""
