@@ -362,10 +362,13 @@ def track_area(track: Track, frame_index: int) -> float:
 def read_plate(
     reader: PlateReaderLike, crops: Sequence[np.ndarray], max_side: int = OCR_MAX_SIDE
 ) -> tuple[PlateRead | None, np.ndarray | None]:
-    """Read the plate on the crops (largest first), vote across them, and keep the best read's crop.
+    """Read the plate on every crop (the track's largest sightings), vote across them, and keep the best
+    read's crop.
 
-    Crops are shrunk to ``max_side`` for reading (a plate stays legible; the cost falls with the
-    square), and reading stops early once two crops agree on the same valid plate.
+    Crops are shrunk to ``max_side`` for reading (a plate stays legible; the cost falls with the square).
+    Every crop is read, so that one which reads otherwise lowers the voted confidence and sends the read
+    to a reviewer: reading once stopped when two crops agreed, and a plate with 8 px characters was
+    auto-accepted wrong (TN74AH1413 as TN76AH1613, twice; the third crop read TN76AH1413).
     """
     reads: list[PlateRead] = []
     best: tuple[float, np.ndarray] | None = None
@@ -382,8 +385,6 @@ def read_plate(
         if top.box is not None and (best is None or top.confidence > best[0]):
             b = top.box
             best = (top.confidence, crop(c, Box(b.x1 / scale, b.y1 / scale, b.x2 / scale, b.y2 / scale)))
-        if top.valid and sum(r.text == top.text for r in reads) >= 2:
-            break
     return vote(reads), (best[1] if best is not None and best[1].size else None)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from echallan.anpr import AUTO_ACCEPT_THRESHOLD
 from echallan.anpr.voting import vote
+from echallan.pipeline import read_plate
 from echallan.types import Box, Layout, PlateRead
 
 
@@ -107,3 +110,27 @@ def test_vote_is_pure() -> None:
     before = list(reads)
     vote(reads)
     assert list(reads) == before
+
+
+class ScriptedReader:
+    """Reads the n-th crop it is given as the n-th of ``texts`` (confidence 0.97, a box on the crop)."""
+
+    def __init__(self, *texts: str) -> None:
+        self.texts = list(texts)
+        self.calls = 0
+
+    def read(self, image: object) -> list[PlateRead]:
+        text = self.texts[self.calls]
+        self.calls += 1
+        return [r(text, 0.97, box=Box(2, 2, 30, 10))]
+
+
+def test_a_track_s_plate_is_read_on_every_best_crop_before_it_is_trusted() -> None:
+    # two crops agree on a misread, the third reads one character otherwise: not auto-accepted
+    reader = ScriptedReader("TN76AH1613", "TN76AH1613", "TN76AH1413")
+    crops = [np.zeros((40, 80, 3), np.uint8)] * 3
+    plate, plate_crop = read_plate(reader, crops)
+    assert reader.calls == 3
+    assert plate is not None and plate.text == "TN76AH1613"
+    assert not plate.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert plate_crop is not None and plate_crop.size
