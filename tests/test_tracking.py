@@ -80,6 +80,6 @@ def test_a_track_lost_long_is_not_continued_by_a_vehicle_elsewhere() -> None:
 
 def test_a_track_lost_briefly_is_continued_where_it_has_moved() -> None:
     builder = TrackBuilder(10.0, lost_after_s=2.0)
-    frames = [car_at(30.0 * i) for i in range(6)] + [dets()] * 3 + [car_at(30.0 * i) for i in range(9, 12)]
+    frames = [car_at(30.0 * i) for i in range(6)] + [dets()] * 2 + [car_at(30.0 * i) for i in range(8, 11)]
     seen = run(builder, frames)
     assert seen[5] == seen[-1]
