@@ -147,29 +147,36 @@ finds none (`scenarios.CHECK_WIDTHS`). 24 clips a scenario, 48 cars, this code: 
 wrong way 24 / 0 / 0 each; no parking 22 / 0 / 2 (91.7 % recall); over speed 21 / 0 / 3 (speed error
 median +0.05 %, worst -0.62 %); the 8-clip table above is this code too.
 
-Found on the way, measured, NOT kept (a throughput cost): the misses above are tracking. ByteTrack
-(`trackers`) starts a track only from a detection at its high-confidence split (0.6 by default), and the
-INT8 detector sees many cars at 0.45-0.6 (a speeder was first tracked past the first speed line); the frame
-that starts a track gets no id and is lost; and the tracker counts its lost-track buffer in frames of a
-30 fps video, so `lost_after_s` 2.0 keeps a lost track 0.7 s at 10 fps. With all three fixed (split 0.45,
-the first sighting added back, the buffer in seconds) and boxes of two classes at IoU 0.8 or more taken as
-one vehicle (else a car and a bus box on one car made two tracks and a second red-light event), 24 clips
-gave red light, stop line, wrong way and no parking 24 / 0 / 0 each, over speed 23 / 0 / 1 and triple
-riding 14 / 1 / 10 (F1 0.718). But on the throughput clip more vehicles are tracked, 14 events instead of
-9, and the run fell from 2.09x to 1.70x real time (same session, host slower than on 2026-11-22; split 0.5
-alone: 13 events, 1.83x), under the 2x target. Left for a session that can pay for it elsewhere.
+Tracking, found in session 11 and kept in session 12 (2026-12-07; `echallan/detection/tracking.py`): the
+misses above were tracking. ByteTrack (`trackers`) started a track only from a detection at its
+high-confidence split (0.6 by default), and the INT8 detector sees many cars at 0.45-0.6 (a speeder was first
+tracked past the first speed line); the frame that starts a track got no id and was lost; and the tracker
+counts its lost-track buffer in frames of a 30 fps video, so `lost_after_s` 2.0 kept a lost track 0.7 s at
+10 fps. Now the split is 0.45, the first sighting is added back, the buffer is in seconds, and boxes of two
+classes at IoU 0.8 or more are one vehicle (else a car and a bus box on one car made two tracks and a second
+red-light event). A 2 s buffer alone let ByteTrack's motion model hand lost ids to other vehicles on the
+stock 1080p clip (a motorcycle's track, lost 0.6 s, taken over by another 300 px away, which then "crossed"
+on red; an auto-rickshaw's by a motorcycle), so a track lost over 0.3 s is continued only where it was lost
+(a parked car hidden by traffic); elsewhere the sighting starts a new track. 24 clips a scenario, this code:
+red light, stop line, wrong way and no parking 24 / 0 / 0 each (no parking was 22 / 0 / 2), over speed
+23 / 0 / 1 (was 21 / 0 / 3; speed error median +0.05 %, worst -0.62 %), triple riding 14 / 1 / 10 (F1 0.718,
+was 13 / 1 / 11). The cost, paired runs in one process on the throughput clip (6 pairs, 2026-12-07): 16
+events instead of 10 and a ratio of 1.28 (1.57 -> 1.99 s median, 4.0x -> 3.2x real time on this day's host),
+as more vehicles are tracked and each event writes its evidence and reads its plate; the 2x target holds
+(the `throughput` section).
 
-Plates in video (24 clips, the tracking fixes above on): the plate line above scores the plate `process`
-stores for each true event (voted across the track's 3 largest sightings) against the car photo's hand-read
-label. On 24 clips a scenario (119 events, 24 plates): 79.0 % exact, 63.0 % auto-accepted at 98.7 % exact:
-one wrong auto-accept, TN74AH1413 read TN76AH1613 at 0.97 (a plate about 60 px wide, characters 8 px tall;
-two of the three best crops agreed, so reading stopped, and the third read TN76AH1413). The per-character
-confidences stored with each event (re-read of its plate crop) flag it (weakest 0.88), but as a gate they
-would cost much: at 0.9, 46 of the 75 auto-accepted events would stay auto-accepted (0 wrong), at 0.88, 48.
-Not changed this session (one case, and a large cost); such reads still go to a supervisor's bulk approval,
-not straight to the post. The 8-clip table's run shows the same wrong auto-accept (TN74AH1413 is car 8, clip
-4's offender); among its other misses, MH20CS1941 is read MH20CS19 (its last two digits sit after a bolt) at
-0.60 and goes to a reviewer."""
+Plates in video: the plate line above scores the plate `process` stores for each true event (voted across
+the track's 3 largest sightings) against the car photo's hand-read label. Session 11, 24 clips a scenario
+(119 events, 24 plates): 79.0 % exact, 63.0 % auto-accepted at 98.7 % exact, one wrong auto-accept:
+TN74AH1413 read TN76AH1613 at 0.97 (a plate about 60-70 px wide, characters 8 px tall; two of the three best
+crops agreed, so reading stopped, and the third read TN76AH1413). Fixed in session 12: `read_plate` reads
+every best crop before voting, so one crop that reads otherwise lowers the vote's confidence (TN76AH1613 at
+0.64: a reviewer sees it). Measured on the red-light and wrong-way clips (24 each, 48 events, paired, the
+same tracking): exact 39 / 48 either way; auto-accepted 33 (1 wrong) before, 29 (0 wrong) after: three
+right reads (MH14TCE4, KL43B2344, WB74X7605) now go to a reviewer too. A plate-size gate was looked at and
+not used: the wrong read's box (70 x 25 px) is no smaller than right reads auto-accepted at 55-64 px wide.
+Among the other misses, MH20CS1941 is read MH20CS19 (its last two digits sit after a bolt) at 0.60 and goes
+to a reviewer."""
 
 
 @dataclass
