@@ -156,10 +156,11 @@ earlier in the session). The region's paired ratio held at 0.82-0.87.
 
 2026-12-07 (session 12): the tracking fixes (`echallan/detection/tracking.py`: tracks start at 0.45, keep
 their first sighting, and a lost track found again away from where it was lost after 0.3 s starts anew)
-track more of this street's vehicles: 16 events a run instead of 10. Paired runs in one process, 6 pairs,
-old and new tracking alternating: medians 1.57 -> 1.99 s, ratio 1.28 (4.0x -> 3.2x real time on this day's
-host, faster than in November's runs); the extra time is evidence writing (0.54 -> 0.77 s), plate reading
-(0.18 -> 0.31 s) and helmets (0.13 -> 0.24 s) for the extra tracks. Reading every one of a violating
+track more of this street's vehicles: 14 events a run instead of 10. Paired runs in one process, 6 pairs,
+old and new tracking alternating: medians 1.63 -> 1.97 s, ratio 1.20 (3.9x -> 3.2x real time on this day's
+host, faster than in November's runs); the extra time is evidence writing (0.58 -> 0.70 s), plate reading
+(0.18 -> 0.33 s) and helmets (0.14 -> 0.23 s) for the extra tracks. (Without the 0.3 s guard, a 2 s buffer
+anywhere: 16 events, ratio 1.28.) Reading every one of a violating
 track's 3 best crops (no early stop once two agree) changes no work here: no plate on this clip reads as
 a valid Indian plate, and reading only ever stopped early on two agreeing valid reads. The table above is this code. This clip has no ground truth: of its events, some come from the
 detector's boxes on a crowded, moving-camera scene (an auto-rickshaw's track handed to a motorcycle by
