@@ -162,9 +162,10 @@ host, faster than in November's runs); the extra time is evidence writing (0.58 
 (0.18 -> 0.33 s) and helmets (0.14 -> 0.23 s) for the extra tracks. (Without the 0.3 s guard, a 2 s buffer
 anywhere: 16 events, ratio 1.28.) Reading every one of a violating
 track's 3 best crops (no early stop once two agree) changes no work here: no plate on this clip reads as
-a valid Indian plate, and reading only ever stopped early on two agreeing valid reads. The table above is this code. This clip has no ground truth: of its events, some come from the
-detector's boxes on a crowded, moving-camera scene (an auto-rickshaw's track handed to a motorcycle by
-ByteTrack's low-confidence matching in consecutive frames, as before)."""
+a valid Indian plate, and reading only ever stopped early on two agreeing valid reads. The table above
+is this code. This clip has no ground truth: some of its events come from the detector's boxes on a
+crowded, moving-camera scene (an auto-rickshaw's track handed to a motorcycle by ByteTrack's
+low-confidence matching in consecutive frames, as before)."""
 
 
 def cpu_seconds() -> float:
