@@ -83,3 +83,13 @@ def test_a_track_lost_briefly_is_continued_where_it_has_moved() -> None:
     frames = [car_at(30.0 * i) for i in range(6)] + [dets()] * 2 + [car_at(30.0 * i) for i in range(8, 11)]
     seen = run(builder, frames)
     assert seen[5] == seen[-1]
+
+
+def test_finished_tracks_are_forgotten() -> None:
+    # memory stays flat on long videos: nothing of a dropped track is kept
+    builder = TrackBuilder(10.0, lost_after_s=0.5)
+    run(builder, [car_at(300.0)] * 4 + [dets()] * 8)
+    for tid in builder.ended():
+        builder.drop(tid)
+    assert builder.active() == []
+    assert builder._ids == {} and builder._tracker_ids == {}

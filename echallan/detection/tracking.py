@@ -58,6 +58,7 @@ class TrackBuilder:
         self._lost_after = max(1, round(fps * lost_after_s))
         self._refound_anywhere = max(1, round(fps * REFOUND_ANYWHERE_S))
         self._ids: dict[int, int] = {}  # ByteTrack's id -> this builder's (a new one where a track jumps)
+        self._tracker_ids: dict[int, int] = {}  # and back, to forget finished tracks
         self._next_id = 1
         self._points: dict[int, list[TrackPoint]] = defaultdict(list)
         self._classes: dict[int, Counter[str]] = defaultdict(Counter)
@@ -104,6 +105,7 @@ class TrackBuilder:
             if gap <= self._refound_anywhere or self._points[own][-1].box.iou(box) > 0:
                 return own
         self._ids[tracker_id] = own = self._next_id
+        self._tracker_ids[own] = tracker_id
         self._next_id += 1
         return own
 
@@ -131,3 +133,6 @@ class TrackBuilder:
         self._points.pop(tid, None)
         self._classes.pop(tid, None)
         self._last_step.pop(tid, None)
+        tracker_id = self._tracker_ids.pop(tid, None)
+        if tracker_id is not None and self._ids.get(tracker_id) == tid:
+            del self._ids[tracker_id]
