@@ -87,8 +87,9 @@ class TrackBuilder:
             if tid < 0:
                 self._unclaimed.append((point, str(name)))
                 continue
+            started = int(tid) not in self._ids  # new to ByteTrack, not a track split off after a jump
             tid = self._own_id(int(tid), box)
-            if tid not in self._points:
+            if started:
                 self._add_first_sighting(tid, box, unclaimed)
             self._points[tid].append(point)
             self._classes[tid][str(name)] += 1
@@ -112,7 +113,7 @@ class TrackBuilder:
     def _add_first_sighting(self, tid: int, box: Box, unclaimed: list[tuple[TrackPoint, str]]) -> None:
         """A new track's sighting one frame earlier: the untracked box there that overlaps it most."""
         best = max(unclaimed, key=lambda u: u[0].box.iou(box), default=None)
-        if best is not None and best[0].box.iou(box) > 0:
+        if best is not None and best[0].box.iou(box) > 0:  # the box ByteTrack started the track from
             unclaimed.remove(best)
             self._points[tid].append(best[0])
             self._classes[tid][best[1]] += 1
