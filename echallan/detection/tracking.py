@@ -12,9 +12,15 @@ clips, ``bench/violations.py``):
 
 A lost track's motion model keeps moving it, so after a gap ByteTrack may hand its id to another vehicle
 that happens to be there (seen on the stock 1080p clip: a motorcycle's track, lost for 0.6 s, taken over by
-another motorcycle 300 px away, which then "crossed" the stop line on red). A track lost for longer than
-``REFOUND_ANYWHERE_S`` is therefore continued only where it was lost (its new box overlaps its last one: a
-parked or queued vehicle hidden by passing traffic); elsewhere the sighting starts a track of its own.
+another motorcycle 300 px away, which then "crossed" the stop line on red; a far auto-rickshaw's, lost for
+1.2 s, by a car near the camera). A track lost for longer than ``REFOUND_ANYWHERE_S`` is therefore continued
+only where it was lost: its new box overlaps its last one and is of a like size (``REFOUND_AREA_RATIO``), as
+for a parked or queued vehicle hidden by passing traffic, or a loaded motorcycle the detector sees only now
+and then. Elsewhere the sighting starts a track of its own.
+
+From frame to frame, the package's ByteTrack matches a detection to a track's predicted box at an IoU of
+only 0.1, in both of its stages; on the stock clip that handed tracks from an auto-rickshaw to a scooter and
+from a car to a motorcycle between consecutive analysed frames, so a match needs ``MATCH_IOU``.
 """
 
 from __future__ import annotations
@@ -36,6 +42,12 @@ SAME_VEHICLE_IOU = 0.8
 LOST_AFTER_S = 2.0
 #: A track lost for up to this long may be found again anywhere its motion model takes it.
 REFOUND_ANYWHERE_S = 0.3
+#: After longer, only where it was lost: its new box overlaps its last one and is at most this many times
+#: larger or smaller (a vehicle's size changes little while it is hidden).
+REFOUND_AREA_RATIO = 2.5
+#: ByteTrack matches a detection to a track's predicted box at this IoU or more (the package's default
+#: is 0.1; the ByteTrack paper's first stage asks 0.2).
+MATCH_IOU = 0.2
 #: ByteTrack counts its lost-track buffer in frames of a video at this rate.
 TRACKER_REFERENCE_FPS = 30.0
 
@@ -54,6 +66,7 @@ class TrackBuilder:
             lost_track_buffer=max(1, round(TRACKER_REFERENCE_FPS * lost_after_s)),
             track_activation_threshold=START_CONFIDENCE,
             high_conf_det_threshold=START_CONFIDENCE,
+            minimum_iou_threshold=MATCH_IOU,
         )
         self._lost_after = max(1, round(fps * lost_after_s))
         self._refound_anywhere = max(1, round(fps * REFOUND_ANYWHERE_S))
@@ -103,7 +116,7 @@ class TrackBuilder:
         own = self._ids.get(tracker_id)
         if own is not None and own in self._last_step:
             gap = self._step - self._last_step[own]
-            if gap <= self._refound_anywhere or self._points[own][-1].box.iou(box) > 0:
+            if gap <= self._refound_anywhere or _same_place(self._points[own][-1].box, box):
                 return own
         self._ids[tracker_id] = own = self._next_id
         self._tracker_ids[own] = tracker_id
@@ -137,3 +150,9 @@ class TrackBuilder:
         tracker_id = self._tracker_ids.pop(tid, None)
         if tracker_id is not None and self._ids.get(tracker_id) == tid:
             del self._ids[tracker_id]
+
+
+def _same_place(last: Box, new: Box) -> bool:
+    """A vehicle found again after a while, where it was lost: the boxes overlap, sizes alike."""
+    small, large = sorted((last.area, new.area))
+    return last.iou(new) > 0 and large <= REFOUND_AREA_RATIO * small
