@@ -50,11 +50,15 @@ class Box:
     def offset(self, dx: float, dy: float) -> Box:
         return Box(self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy)
 
-    def iou(self, other: Box) -> float:
-        """Intersection over union with ``other`` (0.0 when they do not overlap)."""
+    def intersection(self, other: Box) -> float:
+        """The area this box shares with ``other`` (0.0 when they do not overlap)."""
         ix = max(0.0, min(self.x2, other.x2) - max(self.x1, other.x1))
         iy = max(0.0, min(self.y2, other.y2) - max(self.y1, other.y1))
-        inter = ix * iy
+        return ix * iy
+
+    def iou(self, other: Box) -> float:
+        """Intersection over union with ``other`` (0.0 when they do not overlap)."""
+        inter = self.intersection(other)
         return inter / (self.area + other.area - inter) if inter > 0 else 0.0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import supervision as sv
 
-from echallan.detection.tracking import TrackBuilder
+from echallan.detection.tracking import TrackBuilder, boxed_twice
+from echallan.types import Box
 
 
 def dets(*items: tuple[str, float, tuple[float, float, float, float]]) -> sv.Detections:
@@ -66,6 +67,30 @@ def test_one_vehicle_boxed_as_two_classes_is_one_track() -> None:
     seen = run(builder, both)
     assert len(seen[-1]) == 1
     assert builder.track(seen[-1][0]).class_name == "car"
+
+
+def test_a_motorcycle_boxed_with_and_without_its_rider_is_one_track() -> None:
+    # seen on the stock clip: the detector boxes a motorcycle twice (IoU 0.5-0.65), one box taking in its
+    # rider; two tracks gave two wrong-way events for one motorcycle
+    builder = TrackBuilder(10.0)
+    frames = [
+        dets(
+            ("motorcycle", 0.6, (100.0 + 10 * i, 40.0, 200.0 + 10 * i, 200.0)),
+            ("motorcycle", 0.5, (102.0 + 10 * i, 110.0, 198.0 + 10 * i, 200.0)),
+        )
+        for i in range(5)
+    ]
+    seen = run(builder, frames)
+    assert len(seen[-1]) == 1
+    assert builder.track(seen[-1][0]).points[-1].box.y1 == 40.0  # the surer box
+
+
+def test_boxed_twice_needs_one_box_over_the_other_on_one_ground_line() -> None:
+    bike = Box(100.0, 110.0, 200.0, 200.0)
+    assert boxed_twice(bike, Box(98.0, 40.0, 202.0, 201.0))  # with its rider
+    assert not boxed_twice(bike, Box(0.0, 0.0, 400.0, 300.0))  # inside a bus's box, much narrower
+    assert not boxed_twice(bike, Box(100.0, 20.0, 200.0, 120.0))  # the bike's half above it
+    assert not boxed_twice(bike, Box(180.0, 110.0, 280.0, 200.0))  # the one beside it
 
 
 def test_a_track_lost_long_is_not_continued_by_a_vehicle_elsewhere() -> None:

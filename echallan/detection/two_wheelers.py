@@ -39,9 +39,8 @@ def person_groups(persons: list[Box]) -> list[Box]:
 
 
 def _overlap(a: Box, b: Box) -> bool:
-    ix = min(a.x2, b.x2) - max(a.x1, b.x1)
-    iy = min(a.y2, b.y2) - max(a.y1, b.y1)
-    return ix > 0 and iy > 0 and ix * iy >= 0.2 * min(a.area, b.area)
+    inter = a.intersection(b)
+    return inter > 0 and inter >= 0.2 * min(a.area, b.area)
 
 
 def relook_regions(frame_shape: tuple[int, ...], detections: sv.Detections, persons: list[Box]) -> list[Box]:

@@ -33,15 +33,12 @@ def rides(person: Box, bike: Box) -> bool:
     if not bike.y1 + 0.2 * bike.height <= person.y2 <= bike.y2 + 0.15 * bike.height:
         return False
     grown = Box(bike.x1, bike.y1 - bike.height, bike.x2, bike.y2)  # riders sit above the bike
-    ix = max(0.0, min(person.x2, grown.x2) - max(person.x1, grown.x1))
-    iy = max(0.0, min(person.y2, grown.y2) - max(person.y1, grown.y1))
-    return ix * iy >= 0.25 * person.area
+    return person.intersection(grown) >= 0.25 * person.area
 
 
 def _inside(small: Box, big: Box, share: float = 0.85) -> bool:
-    ix = min(small.x2, big.x2) - max(small.x1, big.x1)
-    iy = min(small.y2, big.y2) - max(small.y1, big.y1)
-    return small is not big and ix > 0 and iy > 0 and ix * iy >= share * small.area
+    inter = small.intersection(big)
+    return small is not big and inter > 0 and inter >= share * small.area
 
 
 def distinct_persons(persons: Sequence[Box]) -> list[Box]:
