@@ -178,28 +178,32 @@ not used: the wrong read's box (70 x 25 px) is no smaller than right reads auto-
 Among the other misses, MH20CS1941 is read MH20CS19 (its last two digits sit after a bolt) at 0.60 and goes
 to a reviewer.
 
-Tracks jumping between vehicles (2026-12-07, session 13; `echallan/detection/tracking.py`). On the stock
-1080p clip one track ran over four vehicles: a far auto-rickshaw, lost for 0.6 s and found again on a green
+Tracks jumping between vehicles (2026-12-07, session 13; `echallan/detection/tracking.py`). On the stock 1080p
+clip one track ran over four vehicles: a far auto-rickshaw, lost for 0.6 s and found again on a green
 auto-rickshaw near the camera whose box grazed its last one (IoU 0.09, 11 times its area); then, in the next
-analysed frame, a scooter below it (IoU 0.06 with the last box); then, after 1.3 s, a far motorcycle. It
-gave a wrong-way, an over-speed (a speed from the jump) and a red-light event. The `trackers` ByteTrack
-matches a detection to a track's predicted box from IoU 0.1, in both stages (the ByteTrack paper asks 0.2
-in its first stage and 0.5 in its second); now 0.2 (`MATCH_IOU`). A track lost over 0.3 s continued on any
+analysed frame, a scooter below it (IoU 0.06 with the last box); then, after 1.3 s, a far motorcycle. It gave
+a wrong-way, an over-speed (a speed from the jump) and a red-light event. The `trackers` ByteTrack matches a
+detection to a track's predicted box from IoU 0.1, in both stages (the ByteTrack paper asks 0.2 in its first
+stage and 0.5 in its second); now 0.2, then 0.3 (`MATCH_IOU`, below). A track lost over 0.3 s continued on any
 overlap with its last box; it now also needs a like size (`REFOUND_AREA_RATIO` 2.5). An IoU of 0.5 with the
-last box was tried first: the stock clip gave the same events, but triple-riding clips went 14 / 1 / 10 ->
-13 / 4 / 11, as a loaded motorcycle the detector finds only every few frames moves on meanwhile, and its
-split tracks each fired; at a ratio of 2.0 one split remained (14 / 2 / 10); 2.5 and 3.0 gave 14 / 1 / 10.
-24 clips a scenario, this code: every rule as before (red light, stop line, wrong way and no parking 24 / 0
-/ 0, over speed 23 / 0 / 1, speed error median +0.05 %, worst -0.62 %, triple riding 14 / 1 / 10). The
-stock clip: 13 events instead of 14; the four-vehicle track's three are gone, and the scooter's own track
-(smooth, 19 sightings) gives two. Left: on that clip a red auto-rickshaw's track still passes to a white car
-entering the frame beside it (IoU 0.2 with the auto's last box, 1.8 times its area). Compared in the same
-session and not used: the package's BoT-SORT (`BoTSORTTracker`, the same start threshold and buffer, camera
-motion compensation off as a junction camera stands still), whose association follows the ByteTrack paper
-(IoU times score from 0.2 in the first stage, 0.5 in the second and on tracked tracks only, a new track
-dropped at its first miss). On the stock clip its tracks never jumped (9 events), but on 24 clips a scenario
-no parking fell to 23 / 0 / 1 and triple riding to 12 / 1 / 12: a loaded motorcycle that the detector finds
-only every few frames never becomes a track.
+last box was tried first: the stock clip gave the same events, but triple-riding clips went 14 / 1 / 10 -> 13
+/ 4 / 11, as a loaded motorcycle the detector finds only every few frames moves on meanwhile, and its split
+tracks each fired; at a ratio of 2.0 one split remained (14 / 2 / 10); 2.5 and 3.0 gave 14 / 1 / 10. 24 clips
+a scenario, this code: every rule as before (red light, stop line, wrong way and no parking 24 / 0 / 0, over
+speed 23 / 0 / 1, speed error median +0.05 %, worst -0.62 %, triple riding 14 / 1 / 10). The stock clip: 13
+events instead of 14; the four-vehicle track's three are gone, and the scooter's own track (smooth, 19
+sightings) gives two. At 0.2 a red auto-rickshaw's track still passed to a white car driving in beside it (a
+wrong-way event): the car's sure box met the auto's predicted box at IoU 0.2 in ByteTrack's first stage,
+before the auto's own box (scored 0.4, IoU 0.8) was looked at in the second. At 0.3 (SORT's default) the auto
+keeps its track and the car starts its own; 24 clips a scenario: every rule as before; the stock clip: 11
+events, and of the steps where a track's box moves to IoU under 0.2 with its last one or changes its area over
+2x (3 left), each is one vehicle by eye (a motorcycle leaving the frame, a car behind a passing bus, a
+cycle-rickshaw boxed whole, then its rider). Compared in the same session and not used: the package's BoT-SORT
+(`BoTSORTTracker`, the same start threshold and buffer, camera motion compensation off as a junction camera
+stands still), whose association follows the ByteTrack paper (IoU times score from 0.2 in the first stage, 0.5
+in the second and on tracked tracks only, a new track dropped at its first miss). On the stock clip its tracks
+never jumped (9 events), but on 24 clips a scenario no parking fell to 23 / 0 / 1 and triple riding to 12 / 1
+/ 12: a loaded motorcycle that the detector finds only every few frames never becomes a track.
 
 One vehicle boxed twice (2026-12-07, session 13): on the stock clip the detector boxed a motorcycle twice
 in several frames, once with its rider and once without (IoU 0.64, under the 0.8 that merges boxes), and the
@@ -208,9 +212,9 @@ the larger, is 80 % as wide and stands on the same ground line (bottoms within 1
 the less sure is now dropped before tracking (`tracking.boxed_twice`). The clip's 53 analysed frames hold
 17 such pairs: 16 are one vehicle by eye (scooters with and without riders, auto-rickshaws boxed whole and
 in part or as two classes); the 17th, a far "car" box over two scooters and a second box on one of them,
-is unclear. The stock clip then gives 11 events (the duplicate gone, and a far motorcycle's
-wrong-way event, which came from a track that jumped between its two boxes); 24 clips a scenario: every
-rule as before."""
+is unclear. The stock clip then gave 11 events at a `MATCH_IOU` of 0.2 (the duplicate gone, and a far
+motorcycle's wrong-way event, which came from a track that jumped between its two boxes); 24 clips a
+scenario: every rule as before."""
 
 
 @dataclass
