@@ -41,6 +41,7 @@ bench: setup
 	$(VENV)/python bench/plates.py
 	$(VENV)/python bench/violations.py
 	$(VENV)/python bench/throughput.py
+	$(VENV)/python bench/tracking.py
 	$(VENV)/python bench/scale.py
 	$(VENV)/python bench/helmet.py
 	$(VENV)/python bench/riders.py
