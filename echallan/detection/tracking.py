@@ -129,7 +129,8 @@ class TrackBuilder:
 
     def _own_id(self, tracker_id: int, box: Box) -> int:
         """This builder's id for ByteTrack's ``tracker_id`` sighted at ``box``: a new id for a new track, and
-        for a track lost for over ``REFOUND_ANYWHERE_S`` that is found again away from where it was lost."""
+        for a track lost for over ``REFOUND_ANYWHERE_S`` that is found again away from where it was lost or
+        at another size (:func:`_same_place`)."""
         own = self._ids.get(tracker_id)
         if own is not None and own in self._last_step:
             gap = self._step - self._last_step[own]
@@ -172,7 +173,7 @@ class TrackBuilder:
 def _same_place(last: Box, new: Box) -> bool:
     """A vehicle found again after a while, where it was lost: the boxes overlap, sizes alike."""
     small, large = sorted((last.area, new.area))
-    return last.iou(new) > 0 and large <= REFOUND_AREA_RATIO * small
+    return last.intersection(new) > 0 and large <= REFOUND_AREA_RATIO * small
 
 
 def boxed_twice(a: Box, b: Box) -> bool:
