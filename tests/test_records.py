@@ -55,17 +55,19 @@ def event(
     confidence: float = 0.97,
     frame: bool = True,
     vehicle: str = "car",
+    offence: Offence = Offence.RED_LIGHT,
+    rule_confidence: float = 0.9,
 ) -> Event:
     evidence = [EvidenceFile("plate", f"ev/{n}-plate.jpg", "b" * 64)]
     if frame:
         evidence.insert(0, EvidenceFile("frame", f"ev/{n}-frame.jpg", "a" * 64))
     return Event(
-        key=f"src1:red_light:{n}",
+        key=f"src1:{offence.value}:{n}",
         camera_id="BLR-JN-001",
         source="clips/junction.mp4",
         source_sha256="c" * 64,
         violation=Violation(
-            Offence.RED_LIGHT, n, vehicle, 100 + n, 4.0 + n, 0.9, {"signal": "red", "line": (1, 2)}
+            offence, n, vehicle, 100 + n, 4.0 + n, rule_confidence, {"signal": "red", "line": (1, 2)}
         ),
         occurred_at=f"2025-02-1{n % 10}T18:0{n % 10}:00+05:30",
         plate=PlateRead(plate, confidence, Box(1, 2, 30, 12), valid=True) if plate else None,

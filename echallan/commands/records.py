@@ -169,19 +169,30 @@ def challans_issue(
             help="Issue auto-accepted challans at once, without a supervisor's batch approval.",
         ),
     ] = False,
+    rule_threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Violation (track) confidence under which a person checks the event [default: 0.5].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Book challans for matched events and issue the approved ones; safe to run twice.
 
-    Nothing is issued without a person's decision: fuzzy or several matches, low confidence and
-    class mismatches become pending_review challans for the review desk, and even auto-accepted
-    reads (every confidence cleared its threshold, one exact owner match) wait in pending_review
-    until a supervisor approves the batch (`echallan challans approve --auto`). Challans approved
-    since the last run are issued.
+    Nothing is issued without a person's decision: fuzzy or several matches, low plate or rule
+    confidence, class mismatches and offences a person always checks (triple riding, no helmet)
+    become pending_review challans for the review desk, and even auto-accepted events (every
+    confidence cleared its threshold, one exact owner match) wait in pending_review until a
+    supervisor approves the batch (`echallan challans approve --auto`). Challans approved since the
+    last run are issued.
 
     Example: echallan challans issue --state KA --district BLR
     """
     from echallan.records import PENDING_REVIEW, issue_challans, list_challans, load_fine_schedule
+    from echallan.records.policy import RulePolicy
 
     engine = _db(ctx)
     schedule = load_fine_schedule(fines, state)
@@ -193,6 +204,7 @@ def challans_issue(
         due_days=due_days,
         repeat_window_days=schedule.repeat_window_days,
         hold_auto=not without_supervisor,
+        policy=RulePolicy() if rule_threshold is None else RulePolicy(min_confidence=rule_threshold),
     )
     if as_json:
         print_json_lines([{"issued": numbers}])

@@ -25,6 +25,7 @@ from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
 from echallan.records.matching import MatchDecision, OwnerIndex
 from echallan.records.models import challan_series, challans, events, owners
+from echallan.records.policy import RulePolicy
 from echallan.records.states import (
     APPROVED,
     DRAFT,
@@ -64,10 +65,13 @@ def issue_challans(
     repeat_window_days: int = REPEAT_WINDOW_DAYS,
     limit: int | None = None,
     hold_auto: bool = False,
+    policy: RulePolicy | None = None,
 ) -> list[str]:
     """Book a challan for each new event whose plate matches the register; issue what needs no person.
 
-    An auto-accepted event whose plate matches exactly one owner of a compatible vehicle class goes
+    An auto-accepted event whose plate matches exactly one owner of a compatible vehicle class, and
+    whose rule ``policy`` lets through (the default :class:`~echallan.records.policy.RulePolicy` if
+    None: not an offence a person always checks, rule confidence high enough), goes
     draft -> approved -> issued. Any other event with a candidate owner goes draft -> pending_review
     (with its candidates and reasons) for the review desk. Challans a reviewer approved are issued
     too. Events without any candidate are left alone. Returns the numbers issued by this call.
@@ -76,6 +80,7 @@ def issue_challans(
     a supervisor approves the batch (``ledger.approve_auto`` or the review desk).
     """
     today = today or date.today()
+    policy = policy or RulePolicy()
     if due_days < 0:
         raise InputError(f"due days must be 0 or more, got {due_days}")
     series = series_name(state, district, today.year)
@@ -86,6 +91,7 @@ def issue_challans(
         index = OwnerIndex(conn)
         for event in _unbooked(conn, limit):
             decision = index.match(event.plate_text, event.review_status == AUTO, event.vehicle_class)
+            decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
             if decision.best is None:
                 continue
             fine = fines.get(event.offence)
@@ -196,6 +202,7 @@ def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
             events.c.id,
             events.c.key,
             events.c.offence,
+            events.c.confidence,
             events.c.plate_text,
             events.c.vehicle_class,
             events.c.review_status,

@@ -10,7 +10,7 @@ status and the detected vehicle class into an automatic challan or a list of rea
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.events import AUTO
 from echallan.records.models import challans, events, owners
+from echallan.records.policy import RulePolicy
 
 CONFUSABLE_PAIRS = ("O0", "I1", "B8", "S5", "Z2", "G6", "D0")
 CONFUSABLE_COST = 0.25
@@ -70,6 +71,10 @@ class MatchDecision:
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    def with_reasons(self, more: Sequence[str]) -> MatchDecision:
+        """This decision with ``more`` reasons for review (from :mod:`echallan.records.policy`)."""
+        return replace(self, reasons=self.reasons + tuple(more)) if more else self
 
 
 def plate_cost(a: str, b: str) -> float:
@@ -168,10 +173,21 @@ def match_plate(engine: Engine, plate: str, detected: str = "", read_accepted: b
         return OwnerIndex(conn).match(text, read_accepted, detected)
 
 
-def preview_unbooked(engine: Engine) -> list[tuple[str, str, MatchDecision]]:
-    """(event key, plate, decision) for each stored event with a plate and no challan yet."""
+def preview_unbooked(
+    engine: Engine, policy: RulePolicy | None = None
+) -> list[tuple[str, str, MatchDecision]]:
+    """(event key, plate, decision) for each stored event with a plate and no challan yet, as
+    ``issue_challans`` would decide it under ``policy`` (the default :class:`RulePolicy` if None)."""
+    policy = policy or RulePolicy()
     query = (
-        sa.select(events.c.key, events.c.plate_text, events.c.review_status, events.c.vehicle_class)
+        sa.select(
+            events.c.key,
+            events.c.plate_text,
+            events.c.review_status,
+            events.c.vehicle_class,
+            events.c.offence,
+            events.c.confidence,
+        )
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None))
         .order_by(events.c.id)
@@ -179,6 +195,6 @@ def preview_unbooked(engine: Engine) -> list[tuple[str, str, MatchDecision]]:
     with engine.connect() as conn:
         index = OwnerIndex(conn)
         return [
-            (key, plate, index.match(plate, status == AUTO, cls))
-            for key, plate, status, cls in conn.execute(query)
+            (key, plate, index.match(plate, status == AUTO, cls).with_reasons(policy.reasons(offence, conf)))
+            for key, plate, status, cls, offence, conf in conn.execute(query)
         ]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from echallan.records.ledger import approve
 from echallan.records.models import audit_log, challans, events
+from echallan.records.policy import ALWAYS_REVIEW, MIN_RULE_CONFIDENCE
 from echallan.records.states import PENDING_REVIEW
 from echallan.review.auth import User, require_supervisor
 from echallan.review.errors import ReviewError
@@ -25,10 +26,12 @@ BULK_REASON = "auto-accepted batch approved by supervisor"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Auto-accept thresholds; clearing them also needs a valid plate and one exact owner match."""
+    """Auto-accept thresholds; clearing them also needs a valid plate, one exact owner match and an
+    offence that is not always checked by a person (:data:`echallan.records.policy.ALWAYS_REVIEW`)."""
 
     plate: float = 0.9  # plate read confidence
-    rule: float = 0.5  # the violation's (track) confidence
+    rule: float = MIN_RULE_CONFIDENCE  # the violation's (track) confidence
+    always_review: frozenset[str] = ALWAYS_REVIEW
 
     def cleared(self, row: Any) -> bool:
         candidates = row["candidates"] or []
@@ -36,6 +39,7 @@ class Thresholds:
             bool(row["plate_valid"])
             and (row["plate_confidence"] or 0.0) >= self.plate
             and (row["confidence"] or 0.0) >= self.rule
+            and row["offence"] not in self.always_review
             and row["match_kind"] == "exact"
             and len(candidates) == 1
             and not row["escalated"]

@@ -1,0 +1,51 @@
+"""When the violation itself needs a person's eyes, however sure the plate read and the owner match.
+
+A challan is booked without review reasons only when every confidence clears its threshold: the plate
+read's (the reader's calibrated ``AUTO_ACCEPT_THRESHOLD``), the owner match's (one exact registration
+of a compatible class, :mod:`echallan.records.matching`) and the rule's (this module). Reasons found
+here go with the challan to the review desk, so neither ``challans issue --without-supervisor`` nor a
+supervisor's batch approval (``challans approve --auto``) can send such a notice unseen.
+
+Two checks, both pure functions of the stored event:
+
+* **Offences a person always checks** (:data:`ALWAYS_REVIEW`): the rules whose measured precision is
+  far below the 99.5 % asked of an auto-accepted plate (docs/BENCHMARKS.md, measured 2026-12-07):
+  triple riding, 40 true and 5 false events on 72 generated clips (89 % precision; the person detector
+  counts bystanders behind a bike and two boxes on one pillion rider); no helmet, per-head no-helmet
+  precision 0.843 on the held-out half of helmet_riders. Both are judgments about the people on a bike
+  that a reviewer makes at a glance from the evidence photo.
+* **A floor on the rule's own confidence** (:data:`MIN_RULE_CONFIDENCE`, the mean detector score of the
+  track for most rules): the same 0.5 that the supervisor's batch approval uses. On 24 generated clips
+  a scenario, 117 of the 119 true events of the other five rules scored 0.5 or more (under it: a
+  wrong-way car at 0.49 and a parked car at 0.42), so the floor costs a reviewer about two looks in a
+  hundred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from echallan.types import Offence
+
+#: Offences that always go to a reviewer (see the module docstring for the measurements).
+ALWAYS_REVIEW = frozenset({Offence.TRIPLE_RIDING.value, Offence.NO_HELMET.value})
+#: A violation scored under this goes to a reviewer.
+MIN_RULE_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class RulePolicy:
+    """Which violations may become a challan without a person looking at the evidence."""
+
+    min_confidence: float = MIN_RULE_CONFIDENCE
+    always_review: frozenset[str] = field(default=ALWAYS_REVIEW)
+
+    def reasons(self, offence: str, confidence: float | None) -> tuple[str, ...]:
+        """Why a person must look at this violation (empty when the rule's side is clear)."""
+        out = []
+        if offence in self.always_review:
+            out.append(f"{offence.replace('_', ' ')} is always checked by a person")
+        if confidence is None or confidence < self.min_confidence:
+            shown = "none" if confidence is None else f"{confidence:.2f}"
+            out.append(f"rule confidence {shown} is under {self.min_confidence:.2f}")
+        return tuple(out)
