@@ -3,7 +3,8 @@
 Sprites are cut from the shared datasets (never committed): cars from ``india_plates_dev`` (with
 their hand-read plates) and riders from ``helmet_riders``: motorcycles with three or more riders from
 the photos a person checked (:data:`RIDERS_TRUTH`; the dataset's head labels miss most riders), one
-copy of each photo, and single riders where one labelled head is over the motorcycle. The detector is
+copy of each photo, and single riders where one labelled head is over the motorcycle (for the
+no-helmet scenario, that head labelled without a helmet, or with one). The detector is
 used only to cut a sprite out of its photo; what each vehicle does, and so the ground truth, comes
 from the scenario's key frames.
 """
@@ -14,7 +15,7 @@ import csv
 import json
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,8 @@ class Sprites:
     cars: list[tuple[np.ndarray, str]]  # (image, plate)
     triples: list[np.ndarray]  # a motorcycle with three or more riders
     singles: list[np.ndarray]  # a motorcycle with one rider
+    bare: list[np.ndarray] = field(default_factory=list)  # one rider, labelled without a helmet
+    helmeted: list[np.ndarray] = field(default_factory=list)  # one rider, labelled with a helmet
 
 
 def _largest(detector: Detector, image: np.ndarray, classes: set[str]) -> tuple[int, int, int, int] | None:
@@ -143,7 +146,11 @@ def _fit(image: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
-def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int = 6) -> Sprites:
+def load_sprites(
+    datasets: Path, detector: Detector, cars: int = 8, riders: int = 6, helmets: int = 0
+) -> Sprites:
+    """``cars`` car sprites, ``riders`` triple and single riders each, and ``helmets`` bare-headed and
+    helmeted single riders each (for the no-helmet scenario; none by default, as they take a while)."""
     import cv2
 
     car_sprites: list[tuple[np.ndarray, str]] = []
@@ -165,15 +172,18 @@ def load_sprites(datasets: Path, detector: Detector, cars: int = 8, riders: int 
 
     triples = _triple_sprites(datasets, detector, riders)
     singles = _single_sprites(datasets, detector, riders)
-    return Sprites(car_sprites, [s for _, s in triples], [s for _, s in singles])
+    bare, helmeted = (_single_sprites(datasets, detector, helmets, label) for label in HELMET_LABELS)
+    return Sprites(car_sprites, *([s for _, s in cut] for cut in (triples, singles, bare, helmeted)))
 
 
-def rider_sprite_photos(datasets: Path, detector: Detector, riders: int = 6) -> list[str]:
+def rider_sprite_photos(datasets: Path, detector: Detector, riders: int = 6, helmets: int = 0) -> list[str]:
     """Names of the helmet_riders photos that ``load_sprites`` cuts rider sprites from.
 
     Models trained on helmet_riders leave these out, so generated clips test them on unseen riders.
     """
-    return [name for cut in (_triple_sprites, _single_sprites) for name, _ in cut(datasets, detector, riders)]
+    cuts = [_triple_sprites(datasets, detector, riders), _single_sprites(datasets, detector, riders)]
+    cuts += [_single_sprites(datasets, detector, helmets, label) for label in HELMET_LABELS]
+    return list(dict.fromkeys(name for cut in cuts for name, _ in cut))
 
 
 def hand_checked_triples() -> list[str]:
@@ -223,20 +233,27 @@ def _triple_sprites(datasets: Path, detector: Detector, count: int) -> list[tupl
     return out
 
 
-def _single_sprites(datasets: Path, detector: Detector, count: int) -> list[tuple[str, np.ndarray]]:
-    """Motorcycles whose one labelled head sits over them (and no hand-checked triple)."""
+def _single_sprites(
+    datasets: Path, detector: Detector, count: int, label: str | None = None
+) -> list[tuple[str, np.ndarray]]:
+    """Motorcycles whose one labelled head sits over them (and no hand-checked triple); with ``label``,
+    only heads labelled so (``with_helmet`` or ``without_helmet``)."""
     import cv2
 
     heads = _heads(datasets)
     triples = set(hand_checked_triples())
     out: list[tuple[str, np.ndarray]] = []
+    if count <= 0:
+        return out
     for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
+        if label is not None and heads[name][0][3] != label:
+            continue
         image = cv2.imread(str(datasets / "helmet_riders" / "images" / name))
         found = None if image is None else largest_motorcycle(detector, image)
         if image is None or found is None:
             continue
         bike, _ = found
-        (cx, cy, _), h = heads[name][0], bike.height
+        (cx, cy, _, _), h = heads[name][0], bike.height
         if not (bike.x1 <= cx <= bike.x2 and bike.y1 - 1.5 * h <= cy <= bike.y1 + 0.5 * h):
             continue  # the labelled head is elsewhere in the photo: not this bike's rider
         out.append((name, _cut(image, bike, cy - 0.25 * h)))
@@ -245,12 +262,13 @@ def _single_sprites(datasets: Path, detector: Detector, count: int) -> list[tupl
     return out
 
 
-def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float]]]:
-    heads: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # centre x, centre y, width
+def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float, str]]]:
+    """helmet_riders' labelled heads by photo: centre x, centre y, width and label."""
+    heads: dict[str, list[tuple[float, float, float, str]]] = defaultdict(list)
     with (datasets / "helmet_riders" / "labels.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             x1, y1, x2, y2 = (float(r[k]) for k in ("x1", "y1", "x2", "y2"))
-            heads[r["image"]].append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1))
+            heads[r["image"]].append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, r["label"]))
     return heads
 
 
@@ -357,20 +375,44 @@ def scenario(kind: str, variant: int, sprites: Sprites) -> tuple[Scene, list[Mov
             ),
         ]
     if kind == "triple_riding":
-        t, s = (
-            sprites.triples[variant % len(sprites.triples)],
-            sprites.singles[variant % len(sprites.singles)],
+        return scene, _two_riders(("triple", sprites.triples), ("single", sprites.singles), kind, variant, dx)
+    if kind == "no_helmet":
+        if not sprites.bare or not sprites.helmeted:
+            raise ValueError("the no_helmet scenario needs helmet sprites: load_sprites(..., helmets=N)")
+        return scene, _two_riders(
+            ("bare head", sprites.bare), ("helmet", sprites.helmeted), kind, variant, dx
         )
-        return scene, [
-            Mover(
-                "triple", t, ((0.0, 420 + dx, 760, 1.1), (6.0, 420 + dx, 330, 0.8)), "", ("triple_riding",)
-            ),
-            Mover("single", s, ((0.0, 900, 760, 1.1), (6.0, 900, 330, 0.8))),
-        ]
     raise ValueError(f"unknown scenario {kind!r}")
 
 
+def _two_riders(
+    offender: tuple[str, list[np.ndarray]],
+    lawful: tuple[str, list[np.ndarray]],
+    offence: str,
+    variant: int,
+    dx: float,
+) -> list[Mover]:
+    """Two motorcycles riding up the junction side by side: the offender on the left, the lawful one on
+    the right; ``variant`` picks each one's photo."""
+    (bad, bads), (good, goods) = offender, lawful
+    return [
+        Mover(
+            bad,
+            bads[variant % len(bads)],
+            ((0.0, 420 + dx, 760, 1.1), (6.0, 420 + dx, 330, 0.8)),
+            "",
+            (offence,),
+        ),
+        Mover(good, goods[variant % len(goods)], ((0.0, 900, 760, 1.1), (6.0, 900, 330, 0.8))),
+    ]
+
+
+#: The scenarios, each with its offender and a lawful vehicle. ``HEAD_KINDS`` need the helmet model and
+#: helmet sprites (``load_sprites(helmets=N)``); their camera also enables the no-helmet rule.
 KINDS = ("red_light", "stop_line", "wrong_way", "over_speed", "no_parking", "triple_riding")
+HEAD_KINDS = ("no_helmet",)
+#: The labels of helmet_riders' heads: the no-helmet scenario's offenders, then its lawful riders.
+HELMET_LABELS = ("without_helmet", "with_helmet")
 
 
 def build(kind: str, variant: int, sprites: Sprites, out_dir: Path) -> tuple[Path, Path, Path]:
@@ -378,6 +420,7 @@ def build(kind: str, variant: int, sprites: Sprites, out_dir: Path) -> tuple[Pat
     scene, movers = scenario(kind, variant, sprites)
     stem = out_dir / f"{kind}_{variant}"
     video = render(scene, movers, stem.with_suffix(".mp4"), stem.with_suffix(".json"))
-    camera = out_dir / "camera.toml"
-    camera.write_text(CAMERA_TOML, encoding="utf-8")
+    camera = out_dir / f"camera_{kind}.toml" if kind in HEAD_KINDS else out_dir / "camera.toml"
+    extra = "".join(f"{k} = true\n" for k in HEAD_KINDS if k == kind)
+    camera.write_text(CAMERA_TOML + extra, encoding="utf-8")
     return video, camera, stem.with_suffix(".json")
