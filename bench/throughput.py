@@ -175,7 +175,16 @@ pairs, old and new tracking alternating: medians 1.99 -> 2.01 s, ratio 1.02 (3.1
 one box per vehicle boxed twice (a motorcycle with and without its rider; the `violations` notes): 11 events a
 run; then a match at IoU 0.3: 11 events, the auto-rickshaw's track no longer passing to a car. This session's
 final tracking against session 12's, paired in one process (6 pairs): medians 2.01 -> 1.87 s, ratio 0.93
-(3.13x -> 3.35x real time), 14 -> 11 events (less evidence to write and fewer plates to read)."""
+(3.13x -> 3.35x real time), 14 -> 11 events (less evidence to write and fewer plates to read).
+
+2026-12-07 (session 14): the no-helmet rule looks at a motorcycle's three best sightings instead of two
+(stopping once the frames left cannot change its decision), on a rider crop that takes in the riders' person
+boxes, and the best sightings are those wholly in view first (the `violations` notes). Runs of this code and
+the one before it, alternating on the same machine (old, new, old, new; 5 runs each): medians 1.87 -> 2.19 s
+and 1.91 -> 2.09 s, about 1.14 times (3.3x -> 3.0x real time), nearly all of it the helmet model (0.26 ->
+0.45 s). One event more, 12 a run: a no-helmet event on a cycle-rickshaw that the detector calls a
+motorcycle, its two riders bare-headed (checked by eye); a person checks every no-helmet event
+(docs/LEDGER.md), and would reject it. The other 11 are the same events as before."""
 
 
 def cpu_seconds() -> float:

@@ -49,8 +49,9 @@ T = TypeVar("T")
 
 #: How many of a track's frames (largest boxes first) are read for its plate or helmets.
 BEST_FRAMES = 3
-#: How many of a motorcycle's best frames the helmet model looks at (no helmet needs two that agree).
-HELMET_FRAMES = 2
+#: How many of a motorcycle's best frames the helmet model looks at (no helmet needs two that agree, so
+#: one frame that misses the head no longer decides; 2 before 2026-12-07).
+HELMET_FRAMES = 3
 #: Vehicle crops are shrunk to this longest side before plate reading.
 OCR_MAX_SIDE = 640
 #: Seconds of video kept in the evidence clip before and after the moment a rule fires.
@@ -110,16 +111,24 @@ def crop(frame: np.ndarray, box: Box) -> np.ndarray:
     return frame[int(b.y1) : int(b.y2), int(b.x1) : int(b.x2)]
 
 
-def rider_box(box: Box) -> Box:
-    """A two-wheeler's box grown upwards to take in its riders' heads."""
-    return Box(box.x1 - 0.1 * box.width, box.y1 - 0.9 * box.height, box.x2 + 0.1 * box.width, box.y2)
+def rider_box(box: Box, persons: Sequence[Box] = ()) -> Box:
+    """A two-wheeler's box grown upwards to take in its riders' heads, and the boxes of the ``persons``
+    riding it (:func:`~echallan.rules.riders.riding`) with room above them for a head.
+
+    Growing the bike's box alone misses a head where the box is cut by the frame's edge (so too short) or
+    a rider sits tall; the person detector's box of the rider reaches the head.
+    """
+    grown = Box(box.x1 - 0.1 * box.width, box.y1 - 0.9 * box.height, box.x2 + 0.1 * box.width, box.y2)
+    riders = [Box(p.x1, p.y1 - 0.1 * p.height, p.x2, p.y2) for p in riding(box, persons)]
+    return grown.union(*riders)
 
 
 @dataclass
 class _Memory:
     """What the run keeps of one live track."""
 
-    best: list[tuple[float, int, np.ndarray]] = field(default_factory=list)  # (area, frame, vehicle crop)
+    # (sighting_rank, frame, vehicle crop) of the best sightings, best first
+    best: list[tuple[tuple[bool, float], int, np.ndarray]] = field(default_factory=list)
     # full frames with the other vehicles' and the persons' boxes, for whole-track rules
     frames: dict[int, tuple[np.ndarray, list[Box], list[Box]]] = field(default_factory=dict)
     # (riders, area, frame) of a two-wheeler's sighting with the most riders (3 or more; the larger box
@@ -221,13 +230,14 @@ class _Run:
                 mem.frames.pop(mem.most_riders[2], None)
             mem.most_riders = (p.riders, p.box.area, p.frame_index)
             mem.frames[p.frame_index] = (frame, others, persons)
-        if len(mem.best) == BEST_FRAMES and p.box.area <= mem.best[-1][0]:
+        rank = sighting_rank(p.box, frame.shape[1], frame.shape[0])
+        if len(mem.best) == BEST_FRAMES and rank <= mem.best[-1][0]:
             return
         if len(mem.best) == BEST_FRAMES:
             _, dropped, _ = mem.best.pop()
             if mem.most_riders is None or dropped != mem.most_riders[2]:
                 mem.frames.pop(dropped, None)
-        mem.best.append((p.box.area, p.frame_index, crop(frame, p.box).copy()))
+        mem.best.append((rank, p.frame_index, crop(frame, p.box).copy()))
         mem.best.sort(key=lambda b: b[0], reverse=True)
         if whole_track:
             mem.frames[p.frame_index] = (frame, others, persons)
@@ -296,12 +306,13 @@ class _Run:
         done = {v.offence for v, _ in mem.found}
         heads: list[tuple[int, list[HeadResult]]] = []
         if needs_heads(self.camera, track, done) and self.models.helmet is not None:
-            chosen = sorted(mem.frames, key=lambda f: track_area(track, f), reverse=True)[:HELMET_FRAMES]
+            chosen = [f for _, f, _ in mem.best if f in mem.frames][:HELMET_FRAMES]
             for n, f in enumerate(chosen):
                 if not heads_could_decide(self.camera, track, heads, len(chosen) - n, done):
                     break  # the rest cannot make a head rule fire: skip the model
                 box = next(p.box for p in track.points if p.frame_index == f)
-                heads.append((f, find_heads(self.models.helmet, mem.frames[f][0], box)))
+                frame, _, persons = mem.frames[f]
+                heads.append((f, find_heads(self.models.helmet, frame, box, persons)))
         t0 = self.timed("helmet", t0)
         for v in final_violations(self.camera, track, heads, done):
             if v.frame_index not in mem.frames and mem.frames:  # shown on the largest kept sighting
@@ -348,15 +359,22 @@ class _Run:
         self.builder.drop(tid)
 
 
-def find_heads(model: HelmetDetector, frame: np.ndarray, box: Box) -> list[HeadResult]:
-    """The heads the helmet model finds on the riders' crop of a two-wheeler, in the frame's pixels."""
-    region = rider_box(box).clipped(frame.shape[1], frame.shape[0])
+def find_heads(
+    model: HelmetDetector, frame: np.ndarray, box: Box, persons: Sequence[Box] = ()
+) -> list[HeadResult]:
+    """The heads the helmet model finds on the riders' crop of a two-wheeler (:func:`rider_box`), in the
+    frame's pixels."""
+    region = rider_box(box, persons).clipped(frame.shape[1], frame.shape[0])
     x, y = int(region.x1), int(region.y1)  # where ``crop`` starts
     return [replace(h, box=h.box.offset(x, y)) for h in model.detect(crop(frame, region))]
 
 
-def track_area(track: Track, frame_index: int) -> float:
-    return next((p.box.area for p in track.points if p.frame_index == frame_index), 0.0)
+def sighting_rank(box: Box, width: int, height: int, margin: float = 2.0) -> tuple[bool, float]:
+    """How good a sighting is for reading a plate or heads: whole in view first (a box at the frame's
+    edge holds part of the vehicle, often without its plate, and a rider's box grown from it can miss the
+    head), then larger."""
+    in_view = box.x1 > margin and box.y1 > margin and box.x2 < width - margin and box.y2 < height - margin
+    return in_view, box.area
 
 
 def read_plate(

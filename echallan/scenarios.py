@@ -49,6 +49,10 @@ NEAR_COPY = 5.0
 #: close-ups of a part in which no vehicle is found at one of them (a plate, GJ05JD9759; a bonnet and
 #: grille, MH20EE7598; a bumper, TN99F2378).
 CHECK_WIDTHS = (180, 260)
+#: The no-helmet scenario's rider sprites are checked likewise, at the smallest and largest width a rider
+#: sprite has in a clip (220 px at scales 0.8-1.1): a motorcycle the detector does not find there gives
+#: no track for a head rule to judge (4 of the first 24 bare-headed riders, 2026-12-07).
+RIDER_CHECK_WIDTHS = (176, 242)
 
 CAMERA_TOML = f"""\
 # Generated junction scenario camera: every rule enabled. See docs/CAMERA.md.
@@ -124,12 +128,7 @@ def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
     brought back to its width; None when it finds none at one of ``CHECK_WIDTHS``."""
     cut = sprite
     for width in CHECK_WIDTHS:
-        small = _fit(sprite, width)
-        h, w = small.shape[:2]
-        # a clip's frame: the detector sees the sprite at clip scale
-        canvas = np.full((H, W, 3), 90, np.uint8)
-        ox, oy = (W - w) // 2, max(0, (H - h) // 2)
-        canvas[oy : oy + h, ox : ox + w] = small[: H - oy, :, :3]
+        canvas, (ox, oy, w) = _on_road(sprite, width)
         box = _largest(detector, canvas, {"car", "bus", "truck"})
         if box is None:
             return None
@@ -137,6 +136,17 @@ def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
         x1, y1 = max(0, round((box[0] - ox) * f)), max(0, round((box[1] - oy) * f))
         cut = sprite[y1 : round((box[3] - oy) * f), x1 : round((box[2] - ox) * f)]
     return _fit(cut, sprite.shape[1]) if min(cut.shape[:2]) > 1 else None
+
+
+def _on_road(sprite: np.ndarray, width: int) -> tuple[np.ndarray, tuple[int, int, int]]:
+    """A clip's frame with ``sprite`` shrunk to ``width`` in its middle on the road's grey, and where it
+    went (left, top, width): the detector sees the sprite at clip scale."""
+    small = _fit(sprite, width)
+    h, w = small.shape[:2]
+    canvas = np.full((H, W, 3), 90, np.uint8)
+    ox, oy = (W - w) // 2, max(0, (H - h) // 2)
+    canvas[oy : oy + h, ox : ox + w] = small[: H - oy, :, :3]
+    return canvas, (ox, oy, w)
 
 
 def _fit(image: np.ndarray, width: int) -> np.ndarray:
@@ -243,6 +253,7 @@ def _single_sprites(
     heads = _heads(datasets)
     triples = set(hand_checked_triples())
     out: list[tuple[str, np.ndarray]] = []
+    thumbs: list[np.ndarray] = []  # of the photos taken, for the helmet sprites' near-copy check
     if count <= 0:
         return out
     for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
@@ -252,14 +263,44 @@ def _single_sprites(
         found = None if image is None else largest_motorcycle(detector, image)
         if image is None or found is None:
             continue
-        bike, _ = found
+        bike, riders = found
         (cx, cy, _, _), h = heads[name][0], bike.height
         if not (bike.x1 <= cx <= bike.x2 and bike.y1 - 1.5 * h <= cy <= bike.y1 + 0.5 * h):
             continue  # the labelled head is elsewhere in the photo: not this bike's rider
-        out.append((name, _cut(image, bike, cy - 0.25 * h)))
+        if label is not None and not _helmet_sprite(name, riders, cx, cy, thumbnail(image), thumbs):
+            continue
+        sprite = _cut(image, bike, cy - 0.25 * h)
+        if label is not None and not all(
+            _largest(detector, _on_road(sprite, width)[0], {"motorcycle"}) for width in RIDER_CHECK_WIDTHS
+        ):
+            continue  # no motorcycle at clip size: no head rule can judge its rider
+        out.append((name, sprite))
         if len(out) == count:
             break
     return out
+
+
+def _helmet_sprite(
+    name: str, riders: list[Box], cx: float, cy: float, thumb: np.ndarray, taken: list[np.ndarray]
+) -> bool:
+    """Whether a photo whose one labelled head is at (``cx``, ``cy``) makes a no-helmet scenario sprite:
+    one person rides the bike, the head is theirs (in the top of their box; not a passer-by's over a
+    parked bike), its label was not found wrong by hand (:data:`RIDERS_TRUTH` ``helmet_label_wrong``), and
+    it is no copy of a photo already taken (``taken``, appended to when it is taken). A second, unlabelled
+    rider (a pillion) could wear a helmet or not, so the truth would not be known."""
+    if len(riders) != 1 or name in _wrong_helmet_labels():
+        return False
+    r = riders[0]
+    if not (r.x1 <= cx <= r.x2 and r.y1 <= cy <= r.y1 + 0.4 * r.height):
+        return False
+    if any(photo_gap(thumb, t) < NEAR_COPY for t in taken):
+        return False
+    taken.append(thumb)
+    return True
+
+
+def _wrong_helmet_labels() -> frozenset[str]:
+    return frozenset(json.loads(RIDERS_TRUTH.read_text(encoding="utf-8")).get("helmet_label_wrong", []))
 
 
 def _heads(datasets: Path) -> dict[str, list[tuple[float, float, float, str]]]:

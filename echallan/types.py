@@ -50,6 +50,16 @@ class Box:
     def offset(self, dx: float, dy: float) -> Box:
         return Box(self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy)
 
+    def union(self, *others: Box) -> Box:
+        """The smallest box holding this one and ``others``."""
+        boxes = (self, *others)
+        return Box(
+            min(b.x1 for b in boxes),
+            min(b.y1 for b in boxes),
+            max(b.x2 for b in boxes),
+            max(b.y2 for b in boxes),
+        )
+
     def intersection(self, other: Box) -> float:
         """The area this box shares with ``other`` (0.0 when they do not overlap)."""
         ix = max(0.0, min(self.x2, other.x2) - max(self.x1, other.x1))

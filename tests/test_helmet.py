@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from echallan.detection.helmet import HeadResult, HelmetDetector
-from echallan.rules.helmet import NoHelmetFinding, could_fire, no_helmet
+from echallan.rules.helmet import NoHelmetFinding, could_change, no_helmet
 from echallan.types import Box
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,8 +85,9 @@ def test_both_riders_bare_are_counted() -> None:
 
 
 def test_weak_bare_heads_are_ignored() -> None:
-    assert no_helmet([[bare(0.3)], [bare(0.4)], [bare(0.45)]]) is None
-    assert no_helmet([[bare(0.3)], [bare(0.4)]], min_confidence=0.25) is not None
+    assert no_helmet([[bare(0.3)], [bare(0.35)], [bare(0.39)]]) is None
+    assert no_helmet([[bare(0.3)], [bare(0.4)], [bare(0.45)]]) is not None  # two at MIN_CONFIDENCE or more
+    assert no_helmet([[bare(0.3)], [bare(0.35)]], min_confidence=0.25) is not None
 
 
 def test_flicker_on_a_helmeted_rider_does_not_fire() -> None:
@@ -107,12 +108,20 @@ def test_min_frames_must_be_positive() -> None:
         no_helmet([[bare()]], min_frames=0)
 
 
-def test_could_fire_stops_looking_once_the_rule_cannot_fire() -> None:
-    assert could_fire([], 2)  # nothing seen yet, two frames to look at
-    assert not could_fire([[helmeted()]], 1)  # one helmeted frame, one left: at most 1 bare frame
-    assert could_fire([[bare()]], 1)
-    assert not could_fire([[bare(0.3)]], 1)  # a weak bare head does not count
-    assert could_fire([[helmeted()], [bare()]], 1, min_frames=2)
+def test_looking_stops_once_more_frames_cannot_change_the_decision() -> None:
+    assert could_change([], 2)  # nothing seen yet, two frames to look at
+    assert not could_change([[helmeted()]], 1)  # one helmeted frame, one left: at most 1 bare frame
+    assert could_change([[bare()]], 1)
+    assert not could_change([[bare(0.3)]], 1)  # a weak bare head does not count
+    assert could_change([[helmeted()], [bare()]], 1, min_frames=2)
+    # fired already: two bare frames of two, and one helmeted frame more would leave 2 of 3
+    assert not could_change([[bare()], [bare()]], 1)
+    # fired, but two helmeted frames more would make it 2 of 4, still half: settled; 3 more would not be
+    assert not could_change([[bare()], [bare()]], 2)
+    assert could_change([[bare()], [bare()]], 3)
+    # one helmeted frame seen: 2 bare of 3 fires; one helmeted frame more gives 2 of 4, still half
+    assert not could_change([[bare()], [helmeted()], [bare()]], 1)
+    assert could_change([[bare()], [helmeted()], [bare()]], 2)
 
 
 def test_missing_package_names_pip_install(monkeypatch: pytest.MonkeyPatch) -> None:

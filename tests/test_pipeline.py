@@ -13,7 +13,7 @@ from echallan.camera import Camera, load_camera
 from echallan.detection import Detector
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.evidence import sha256_file
-from echallan.pipeline import Models, process_video
+from echallan.pipeline import Models, process_video, rider_box, sighting_rank
 from echallan.types import Box, Layout, PlateRead
 
 FPS, N = 10, 30
@@ -168,19 +168,20 @@ def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_ca
     helmet = FixedHeads([crop_head(10), crop_head(24), crop_head(38)])  # three bare heads, no persons
     result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
     assert [e.violation.offence.value for e in result.events] == ["no_helmet"]  # riders are counted persons
-    assert helmet.calls == 2  # HELMET_FRAMES looks
+    assert helmet.calls == 2  # of HELMET_FRAMES (3): two bare heads settle it, whatever the third shows
     bike = result.events[0].violation.box
     assert bike is not None
     x1, _, x2, y2 = result.events[0].violation.inputs["best_box"]  # a head, in the frame's pixels
     assert bike.x1 <= (x1 + x2) / 2 <= bike.x2 and y2 <= bike.y1
 
 
-def test_a_single_helmeted_rider_costs_one_look(tmp_path: Path, bike_camera: Camera) -> None:
+def test_a_single_helmeted_rider_costs_two_looks(tmp_path: Path, bike_camera: Camera) -> None:
+    """After two helmeted frames the third could make only one bare frame: it is not looked at."""
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     helmet = FixedHeads([crop_head(24, helmet=True)])
     result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
-    assert result.events == () and helmet.calls == 1
+    assert result.events == () and helmet.calls == 2
 
 
 class FailingDetector(BoxDetector):
@@ -246,3 +247,21 @@ def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bik
     x1, y1, _, _ = (int(c) for c in v.inputs["rider_boxes"][0])
     b, g, r = annotated[y1, x1 + 3].tolist()  # the first rider's box, in magenta (JPEG: roughly)
     assert b > 150 and g < 100 and r > 150 and frame[y1, x1 + 3].tolist() == [0, 0, 0]
+
+
+def test_best_sightings_are_whole_in_view_first() -> None:
+    """A larger box cut by the frame's bottom edge ranks after a smaller one wholly in view."""
+    cut, whole = Box(290.0, 540.0, 530.0, 720.0), Box(310.0, 470.0, 500.0, 660.0)
+    assert sighting_rank(cut, 1280, 720) < sighting_rank(whole, 1280, 720)
+    assert cut.area > whole.area
+    assert sighting_rank(whole, 1280, 720) < sighting_rank(Box(300.0, 450.0, 520.0, 690.0), 1280, 720)
+
+
+def test_the_riders_crop_takes_in_the_riders_heads() -> None:
+    """A bike box cut short by the frame's edge grows too little to hold the head; its rider's box does."""
+    bike = Box(336.0, 596.0, 556.0, 716.0)
+    rider = Box(400.0, 420.0, 500.0, 700.0)
+    assert rider_box(bike).y1 > 450.0  # the head (420-460) is cut off
+    grown = rider_box(bike, [rider, Box(900.0, 400.0, 950.0, 700.0)])  # a passer-by far away is not a rider
+    assert grown.y1 <= 420.0 - 0.1 * rider.height + 1e-9 and grown.x2 < 900.0
+    assert Box(0.0, 5.0, 10.0, 20.0).union(Box(5.0, 0.0, 20.0, 10.0)) == Box(0.0, 0.0, 20.0, 20.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import cv2
@@ -10,10 +12,15 @@ import pytest
 
 from echallan.camera import load_camera
 from echallan.detection import YoloDetector
+from echallan.detection.helmet import default_helmet_detector
 from echallan.pipeline import Models, process_video
 from echallan.scenarios import (
+    HEAD_KINDS,
+    HELMET_LABELS,
     NEAR_COPY,
+    RIDERS_TRUTH,
     Sprites,
+    _single_sprites,
     build,
     hand_checked_triples,
     load_sprites,
@@ -35,17 +42,21 @@ class NoPlates:
 @pytest.fixture(scope="module")
 def setup(model_dir: Path, datasets_dir: Path) -> tuple[YoloDetector, Sprites]:
     detector = YoloDetector(model_dir)
-    return detector, load_sprites(datasets_dir, detector, cars=4, riders=1)
+    return detector, load_sprites(datasets_dir, detector, cars=4, riders=1, helmets=1)
 
 
-@pytest.mark.parametrize("kind", ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking"])
+@pytest.mark.parametrize(
+    "kind", ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking", "no_helmet"]
+)
 def test_each_rule_fires_on_its_offender_only(
     setup: tuple[YoloDetector, Sprites], kind: str, tmp_path: Path
 ) -> None:
+    """no_helmet: a bare-headed rider beside a helmeted one, the packaged helmet model on both."""
     detector, sprites = setup
     video, camera, _ = build(kind, 0, sprites, tmp_path)
     _, movers = scenario(kind, 0, sprites)
-    result = process_video(load_camera(camera), video, Models(detector, NoPlates()), tmp_path / "ev")
+    helmet = default_helmet_detector() if kind in HEAD_KINDS else None
+    result = process_video(load_camera(camera), video, Models(detector, NoPlates(), helmet), tmp_path / "ev")
     assert [e.violation.offence.value for e in result.events] == [kind]
     offender = next(m for m in movers if kind in m.expected)
     v = result.events[0].violation
@@ -61,8 +72,9 @@ def test_rider_sprite_photos_name_the_photos_the_sprites_come_from(
 ) -> None:
     """Training scripts leave these photos out; each is a labelled helmet_riders photo."""
     detector, sprites = setup
-    names = rider_sprite_photos(datasets_dir, detector, riders=1)
-    assert len(names) == len(sprites.triples) + len(sprites.singles) == 2
+    names = rider_sprite_photos(datasets_dir, detector, riders=1, helmets=1)
+    assert len(sprites.triples) == len(sprites.singles) == len(sprites.bare) == len(sprites.helmeted) == 1
+    assert 3 <= len(names) <= 4  # the single rider may also be the bare-headed or the helmeted one
     root = datasets_dir / "helmet_riders"
     labels = (root / "labels.csv").read_text(encoding="utf-8")
     assert all((root / "images" / n).is_file() and f"\n{n}," in labels for n in names)
@@ -100,3 +112,20 @@ def test_every_car_sprite_is_a_vehicle_the_detector_finds_in_a_clip(
         canvas[300 : 300 + h, 500 : 500 + w] = image[..., :3]
         names = set(detector.detect(canvas).data.get("class_name", []))
         assert names & {"car", "bus", "truck"}, plate
+
+
+def test_helmet_sprites_are_one_labelled_rider_each(
+    setup: tuple[YoloDetector, Sprites], datasets_dir: Path
+) -> None:
+    """Each no-helmet sprite photo has one labelled head, with the label its list asks for, and none is a
+    photo whose helmet label a person found wrong."""
+    detector, _ = setup
+    labels: dict[str, list[str]] = {}
+    with (datasets_dir / "helmet_riders" / "labels.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            labels.setdefault(row["image"], []).append(row["label"])
+    wrong = set(json.loads(RIDERS_TRUTH.read_text(encoding="utf-8"))["helmet_label_wrong"])
+    for label in HELMET_LABELS:
+        names = [name for name, _ in _single_sprites(datasets_dir, detector, 6, label)]
+        assert len(names) == 6 and not set(names) & wrong
+        assert all(labels[n] == [label] for n in names)

@@ -93,6 +93,20 @@ def test_boxed_twice_needs_one_box_over_the_other_on_one_ground_line() -> None:
     assert not boxed_twice(bike, Box(180.0, 110.0, 280.0, 200.0))  # the one beside it
 
 
+def test_a_motorcycle_boxed_again_without_its_front_is_one_vehicle_of_its_class() -> None:
+    # seen on the no-helmet clips: a motorcycle boxed whole and again 0.70 as wide, 98 % inside it
+    whole, part = Box(336.0, 514.0, 530.0, 718.0), Box(333.0, 533.0, 468.0, 718.0)
+    assert boxed_twice(whole, part, same_class=True)
+    assert not boxed_twice(whole, part)  # a car's box over a motorcycle's is not enough
+    assert not boxed_twice(whole, Box(336.0, 560.0, 420.0, 718.0), same_class=True)  # under 0.6 as wide
+    builder = TrackBuilder(10.0)
+    both = dets(
+        ("motorcycle", 0.8, (336.0, 514.0, 530.0, 718.0)), ("motorcycle", 0.7, (333.0, 533.0, 468.0, 718.0))
+    )
+    seen = run(builder, [both] * 4)
+    assert max(len(ids) for ids in seen) == 1 and len({i for ids in seen for i in ids}) == 1
+
+
 def test_a_track_lost_long_is_not_continued_by_a_vehicle_elsewhere() -> None:
     # a car moving right is lost for 1.5 s; a car then appears where ByteTrack's motion model has carried it
     # (so ByteTrack gives it the lost id) but nowhere near where it was last seen: taken as another vehicle

@@ -54,6 +54,9 @@ SAME_VEHICLE_IOU = 0.8
 #: One vehicle boxed twice, one box over the other (a motorcycle with and without its rider): the smaller box
 #: lies this much inside the larger, is nearly as wide, and stands on the same ground line.
 TWICE_INSIDE, TWICE_WIDTH, TWICE_GROUND = 0.9, 0.8, 0.1
+#: Two boxes of one class need only be this much as wide: a motorcycle is boxed whole and again without
+#: its front or rear (the bare-headed riders of the no-helmet clips: 0.70 as wide, 98 % inside).
+TWICE_WIDTH_SAME_CLASS = 0.6
 #: A track unseen for this long has ended.
 LOST_AFTER_S = 2.0
 #: A track lost for up to this long may be found again anywhere its motion model takes it.
@@ -176,13 +179,15 @@ def _same_place(last: Box, new: Box) -> bool:
     return last.intersection(new) > 0 and large <= REFOUND_AREA_RATIO * small
 
 
-def boxed_twice(a: Box, b: Box) -> bool:
+def boxed_twice(a: Box, b: Box, same_class: bool = False) -> bool:
     """Whether ``a`` and ``b`` box one vehicle: the smaller lies inside the larger, nearly as wide, on the
-    same ground line (only the tops differ, as for a motorcycle boxed with and without its rider)."""
+    same ground line (the tops differ, as for a motorcycle boxed with and without its rider; for boxes of
+    one class, an end may be cut off too: :data:`TWICE_WIDTH_SAME_CLASS`)."""
     small, large = sorted((a, b), key=lambda box: box.area)
+    width = TWICE_WIDTH_SAME_CLASS if same_class else TWICE_WIDTH
     return (
         small.intersection(large) >= TWICE_INSIDE * small.area
-        and small.width >= TWICE_WIDTH * large.width
+        and small.width >= width * large.width
         and abs(small.y2 - large.y2) <= TWICE_GROUND * large.height
     )
 
@@ -190,11 +195,12 @@ def boxed_twice(a: Box, b: Box) -> bool:
 def once_each(detections: sv.Detections) -> sv.Detections:
     """``detections`` without the less sure box of each vehicle boxed twice (:func:`boxed_twice`)."""
     boxes = [Box(*(float(v) for v in xyxy)) for xyxy in detections.xyxy]
+    names = [str(n) for n in detections.data.get("class_name", [""] * len(boxes))]
     sure = detections.confidence if detections.confidence is not None else np.ones(len(boxes))
     order = np.argsort(-sure, kind="stable")
     kept: list[int] = []
     for i in order:
-        if not any(boxed_twice(boxes[i], boxes[k]) for k in kept):
+        if not any(boxed_twice(boxes[i], boxes[k], names[i] == names[k]) for k in kept):
             kept.append(int(i))
     if len(kept) == len(boxes):
         return detections

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 from echallan.camera import Camera
 from echallan.detection.helmet import HeadResult
-from echallan.rules.helmet import could_fire as could_fire_no_helmet
+from echallan.rules.helmet import could_change as no_helmet_could_change
 from echallan.rules.helmet import no_helmet
 from echallan.rules.no_parking import no_parking
 from echallan.rules.red_light import red_light
@@ -63,12 +63,13 @@ def heads_could_decide(
     frames_left: int,
     already: Collection[Offence] = (),
 ) -> bool:
-    """Whether looking at ``frames_left`` more frames could still make the no-helmet rule fire.
+    """Whether looking at ``frames_left`` more frames could still change the no-helmet decision.
 
     The helmet model is the costliest per-track step, so the caller stops once too few frames remain
-    for enough bare heads.
+    for enough bare heads, or once the rule fires whatever the frames left show
+    (:func:`echallan.rules.helmet.could_change`).
     """
-    return needs_heads(camera, track, already) and could_fire_no_helmet([h for _, h in heads], frames_left)
+    return needs_heads(camera, track, already) and no_helmet_could_change([h for _, h in heads], frames_left)
 
 
 def final_violations(
