@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from test_records import FINES, OWNERS, TODAY, event, write
 
+from echallan.errors import InputError
 from echallan.records import approve_auto, import_owners, issue_challans, open_db, show_challan, store_events
 from echallan.records.matching import preview_unbooked
 from echallan.records.policy import MIN_RULE_CONFIDENCE, RulePolicy
@@ -26,6 +27,8 @@ def test_reasons_are_a_pure_function_of_offence_and_confidence() -> None:
     assert len(policy.reasons("no_helmet", 0.2)) == 2
     lenient = RulePolicy(min_confidence=0.2, always_review=frozenset())
     assert lenient.reasons("triple_riding", 0.3) == ()
+    with pytest.raises(InputError, match="between 0 and 1"):
+        RulePolicy(min_confidence=1.5)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from echallan.errors import InputError
 from echallan.types import Offence
 
 #: Offences that always go to a reviewer (see the module docstring for the measurements).
@@ -41,6 +42,12 @@ class RulePolicy:
 
     min_confidence: float = MIN_RULE_CONFIDENCE
     always_review: frozenset[str] = field(default=ALWAYS_REVIEW)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise InputError(
+                f"the rule confidence threshold must lie between 0 and 1, got {self.min_confidence}"
+            )
 
     def reasons(self, offence: str, confidence: float | None) -> tuple[str, ...]:
         """Why a person must look at this violation (empty when the rule's side is clear)."""
