@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from test_records import FINES, OWNERS, TODAY, event, write
 from echallan.errors import InputError
 from echallan.records import approve_auto, import_owners, issue_challans, open_db, show_challan, store_events
 from echallan.records.matching import preview_unbooked
-from echallan.records.policy import MIN_RULE_CONFIDENCE, RulePolicy
+from echallan.records.policy import MIN_RULE_CONFIDENCE, RulePolicy, duplicate_reasons
 from echallan.review.supervisor import Thresholds
 from echallan.types import Offence
 
@@ -111,3 +112,38 @@ def test_cli_defaults_are_the_policy_floor() -> None:
     assert inspect.signature(serve).parameters["rule_threshold"].default == MIN_RULE_CONFIDENCE
     issue_help = str(inspect.signature(challans_issue).parameters["rule_threshold"].annotation)
     assert f"[default: {MIN_RULE_CONFIDENCE}]" in issue_help
+
+
+def test_duplicates_are_found_by_time_across_offsets() -> None:
+    earlier = [
+        ("KA-BLR-2025-000001", "2025-02-11T18:01:00+05:30"),
+        ("KA-BLR-2025-000002", "2025-02-11T12:31:50+00:00"),
+    ]
+    assert duplicate_reasons("2025-02-11T18:01:30+05:30", earlier[:1]) == (
+        "possible duplicate of KA-BLR-2025-000001: same registration, offence and camera 30 s apart",
+    )
+    assert len(duplicate_reasons("2025-02-11T18:01:30+05:30", earlier)) == 2  # 12:31:50 UTC is 18:01:50 IST
+    assert duplicate_reasons("2025-02-11T18:05:00+05:30", earlier) == ()  # 4 minutes on
+    assert duplicate_reasons("2025-02-11T18:05:00+05:30", earlier, window_s=300) != ()
+
+
+def test_one_vehicle_split_into_two_tracks_is_not_fined_twice_unseen(engine: sa.Engine) -> None:
+    """Two wrong-way events of one car 20 s apart at one camera (its track lost behind a bus): the second
+    waits for a person; the same car an hour later, or for another offence, is booked as usual."""
+    at = "2025-02-11T18:01:{:02d}+05:30"
+    store_events(
+        engine,
+        [
+            replace(event(1, offence=Offence.WRONG_WAY), occurred_at=at.format(0)),
+            replace(event(2, offence=Offence.WRONG_WAY), occurred_at=at.format(20)),
+            replace(event(3, offence=Offence.RED_LIGHT), occurred_at=at.format(30)),
+            replace(event(4, offence=Offence.WRONG_WAY), occurred_at="2025-02-11T19:01:00+05:30"),
+        ],
+    )
+    issued = issue_challans(engine, FINES, today=TODAY)
+    assert issued == ["KA-BLR-2025-000001", "KA-BLR-2025-000003", "KA-BLR-2025-000004"]
+    second = show_challan(engine, "KA-BLR-2025-000002")
+    assert second["status"] == "pending_review"
+    assert second["review_reasons"] == [
+        "possible duplicate of KA-BLR-2025-000001: same registration, offence and camera 20 s apart"
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,7 @@ OWNERS = (
 )
 FINES = load_fines()
 TODAY = date(2025, 3, 1)
+MARCH = datetime(2025, 3, 1)  # events from n = 10 on: each an hour after the last
 AUTO_PATH = [("system", None, "draft"), ("system", "draft", "approved"), ("system", "approved", "issued")]
 
 
@@ -69,7 +70,9 @@ def event(
         violation=Violation(
             offence, n, vehicle, 100 + n, 4.0 + n, rule_confidence, {"signal": "red", "line": (1, 2)}
         ),
-        occurred_at=f"2025-02-1{n % 10}T18:0{n % 10}:00+05:30",
+        occurred_at=f"2025-02-1{n}T18:0{n}:00+05:30"
+        if n < 10
+        else f"{MARCH + timedelta(hours=n):%Y-%m-%dT%H:%M:%S}+05:30",
         plate=PlateRead(plate, confidence, Box(1, 2, 30, 12), valid=True) if plate else None,
         evidence=tuple(evidence),
     )

@@ -25,9 +25,10 @@ from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
 from echallan.records.matching import MatchDecision, OwnerIndex
 from echallan.records.models import challan_series, challans, events, owners
-from echallan.records.policy import RulePolicy
+from echallan.records.policy import RulePolicy, duplicate_reasons
 from echallan.records.states import (
     APPROVED,
+    CANCELLED,
     DRAFT,
     ISSUED,
     NOT_COUNTED_FOR_REPEAT,
@@ -94,6 +95,9 @@ def issue_challans(
             decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
             if decision.best is None:
                 continue
+            decision = decision.with_reasons(
+                duplicate_reasons(event.occurred_at, _booked_alike(conn, event, decision))
+            )
             fine = fines.get(event.offence)
             if fine is None:
                 raise ConfigError(
@@ -196,6 +200,23 @@ def _issue(
     )
 
 
+def _booked_alike(conn: Connection, event: Any, decision: MatchDecision) -> list[tuple[str, str]]:
+    """(number, event time) of the challans not cancelled for the same registration, offence and camera."""
+    assert decision.best is not None
+    query = (
+        sa.select(challans.c.number, events.c.occurred_at)
+        .join(events, events.c.id == challans.c.event_id)
+        .where(
+            challans.c.registration == decision.best.registration,
+            challans.c.offence == event.offence,
+            challans.c.status != CANCELLED,
+            events.c.camera_id == event.camera_id,
+        )
+        .order_by(challans.c.id)
+    )
+    return [(number, at) for number, at in conn.execute(query)]
+
+
 def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
     query = (
         sa.select(
@@ -203,6 +224,8 @@ def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
             events.c.key,
             events.c.offence,
             events.c.confidence,
+            events.c.camera_id,
+            events.c.occurred_at,
             events.c.plate_text,
             events.c.vehicle_class,
             events.c.review_status,

@@ -6,7 +6,7 @@ of a compatible class, :mod:`echallan.records.matching`) and the rule's (this mo
 here go with the challan to the review desk, so neither ``challans issue --without-supervisor`` nor a
 supervisor's batch approval (``challans approve --auto``) can send such a notice unseen.
 
-Two checks, both pure functions of the stored event:
+Three checks, pure functions of plain data:
 
 * **Offences a person always checks** (:data:`ALWAYS_REVIEW`): the rules whose measured precision is far
   below the 99.5 % asked of an auto-accepted plate (docs/BENCHMARKS.md, measured 2026-12-07): triple
@@ -21,11 +21,18 @@ Two checks, both pure functions of the stored event:
   a scenario, 117 of the 119 true events of the other five rules scored 0.5 or more (under it: a
   wrong-way car at 0.49 and a parked car at 0.42), so the floor costs a reviewer about two looks in a
   hundred.
+* **A possible duplicate** (:func:`duplicate_reasons`, :data:`DUPLICATE_WINDOW_S`): a challan already
+  booked for the same registration, offence and camera within two minutes of this one. One vehicle can
+  leave two events when its track splits (lost behind a bus and found again away from where it was lost
+  starts a new track, so that no track passes from one vehicle to another), and both plates then read
+  alike; a person decides whether it was one offence or two.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from echallan.errors import InputError
 from echallan.types import Offence
@@ -34,6 +41,25 @@ from echallan.types import Offence
 ALWAYS_REVIEW = frozenset({Offence.TRIPLE_RIDING.value, Offence.NO_HELMET.value})
 #: A violation scored under this goes to a reviewer.
 MIN_RULE_CONFIDENCE = 0.5
+#: A challan for the same registration, offence and camera this close in time makes a possible duplicate.
+DUPLICATE_WINDOW_S = 120.0
+
+
+def duplicate_reasons(
+    occurred_at: str, earlier: Sequence[tuple[str, str]], window_s: float = DUPLICATE_WINDOW_S
+) -> tuple[str, ...]:
+    """Why a person must check this event as a possible duplicate: one reason per ``earlier`` challan
+    (number, its event's time) of the same registration, offence and camera within ``window_s`` of it.
+    Times are ISO 8601 with their offset, as events store them."""
+    when = datetime.fromisoformat(occurred_at)
+    out = []
+    for number, at in earlier:
+        gap = abs((datetime.fromisoformat(at) - when).total_seconds())
+        if gap <= window_s:
+            out.append(
+                f"possible duplicate of {number}: same registration, offence and camera {gap:.0f} s apart"
+            )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
