@@ -147,3 +147,11 @@ def test_one_vehicle_split_into_two_tracks_is_not_fined_twice_unseen(engine: sa.
     assert second["review_reasons"] == [
         "possible duplicate of KA-BLR-2025-000001: same registration, offence and camera 20 s apart"
     ]
+    # `echallan match` previews the check against what is booked
+    store_events(engine, [replace(event(5, offence=Offence.WRONG_WAY), occurred_at=at.format(45))])
+    ((key, _, decision),) = preview_unbooked(engine)
+    assert key == "src1:wrong_way:5" and not decision.auto
+    assert [r.split(":")[0] for r in decision.reasons] == [
+        "possible duplicate of KA-BLR-2025-000001",
+        "possible duplicate of KA-BLR-2025-000002",
+    ]

@@ -23,12 +23,11 @@ from echallan.records.db import insert_for, utcnow
 from echallan.records.events import AUTO
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
-from echallan.records.matching import MatchDecision, OwnerIndex
+from echallan.records.matching import MatchDecision, OwnerIndex, booked_alike
 from echallan.records.models import challan_series, challans, events, owners
 from echallan.records.policy import RulePolicy, duplicate_reasons
 from echallan.records.states import (
     APPROVED,
-    CANCELLED,
     DRAFT,
     ISSUED,
     NOT_COUNTED_FOR_REPEAT,
@@ -95,9 +94,8 @@ def issue_challans(
             decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
             if decision.best is None:
                 continue
-            decision = decision.with_reasons(
-                duplicate_reasons(event.occurred_at, _booked_alike(conn, event, decision))
-            )
+            alike = booked_alike(conn, decision.best.registration, event.offence, event.camera_id)
+            decision = decision.with_reasons(duplicate_reasons(event.occurred_at, alike))
             fine = fines.get(event.offence)
             if fine is None:
                 raise ConfigError(
@@ -198,23 +196,6 @@ def _issue(
         issued_on=today,
         due_on=today + timedelta(days=due_days),
     )
-
-
-def _booked_alike(conn: Connection, event: Any, decision: MatchDecision) -> list[tuple[str, str]]:
-    """(number, event time) of the challans not cancelled for the same registration, offence and camera."""
-    assert decision.best is not None
-    query = (
-        sa.select(challans.c.number, events.c.occurred_at)
-        .join(events, events.c.id == challans.c.event_id)
-        .where(
-            challans.c.registration == decision.best.registration,
-            challans.c.offence == event.offence,
-            challans.c.status != CANCELLED,
-            events.c.camera_id == event.camera_id,
-        )
-        .order_by(challans.c.id)
-    )
-    return [(number, at) for number, at in conn.execute(query)]
 
 
 def _unbooked(conn: Connection, limit: int | None) -> list[Any]:

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.events import AUTO
 from echallan.records.models import challans, events, owners
-from echallan.records.policy import RulePolicy
+from echallan.records.policy import RulePolicy, duplicate_reasons
+from echallan.records.states import CANCELLED
 
 CONFUSABLE_PAIRS = ("O0", "I1", "B8", "S5", "Z2", "G6", "D0")
 CONFUSABLE_COST = 0.25
@@ -173,11 +174,29 @@ def match_plate(engine: Engine, plate: str, detected: str = "", read_accepted: b
         return OwnerIndex(conn).match(text, read_accepted, detected)
 
 
+def booked_alike(conn: Connection, registration: str, offence: str, camera_id: str) -> list[tuple[str, str]]:
+    """(number, event time) of the challans, not cancelled, booked for ``registration`` and ``offence``
+    from events of ``camera_id``: what :func:`echallan.records.policy.duplicate_reasons` compares with."""
+    query = (
+        sa.select(challans.c.number, events.c.occurred_at)
+        .join(events, events.c.id == challans.c.event_id)
+        .where(
+            challans.c.registration == registration,
+            challans.c.offence == offence,
+            challans.c.status != CANCELLED,
+            events.c.camera_id == camera_id,
+        )
+        .order_by(challans.c.id)
+    )
+    return [(number, at) for number, at in conn.execute(query)]
+
+
 def preview_unbooked(
     engine: Engine, policy: RulePolicy | None = None
 ) -> list[tuple[str, str, MatchDecision]]:
     """(event key, plate, decision) for each stored event with a plate and no challan yet, as
-    ``issue_challans`` would decide it under ``policy`` (the default :class:`RulePolicy` if None)."""
+    ``issue_challans`` would decide it under ``policy`` (the default :class:`RulePolicy` if None).
+    Possible duplicates are checked against the challans already booked, not among these events."""
     policy = policy or RulePolicy()
     query = (
         sa.select(
@@ -187,14 +206,20 @@ def preview_unbooked(
             events.c.vehicle_class,
             events.c.offence,
             events.c.confidence,
+            events.c.camera_id,
+            events.c.occurred_at,
         )
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None))
         .order_by(events.c.id)
     )
+    out = []
     with engine.connect() as conn:
         index = OwnerIndex(conn)
-        return [
-            (key, plate, index.match(plate, status == AUTO, cls).with_reasons(policy.reasons(offence, conf)))
-            for key, plate, status, cls, offence, conf in conn.execute(query)
-        ]
+        for key, plate, status, cls, offence, conf, camera, at in conn.execute(query).all():
+            decision = index.match(plate, status == AUTO, cls).with_reasons(policy.reasons(offence, conf))
+            if decision.best is not None:
+                alike = booked_alike(conn, decision.best.registration, offence, camera)
+                decision = decision.with_reasons(duplicate_reasons(at, alike))
+            out.append((key, plate, decision))
+    return out
