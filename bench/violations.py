@@ -242,7 +242,7 @@ them.
 
 No helmet on generated clips (2026-12-07, session 14; new scenario `no_helmet`, `scenarios.HEAD_KINDS`): a
 bare-headed rider (the offender) rides up beside a helmeted one, each cut from a helmet_riders photo whose
-one labelled head is that rider's (`scenarios._helmet_sprite`: one person rides the bike, the head in the
+one labelled head is that rider's (`scenarios._helmet_rider`: one person rides the bike, the head in the
 top of their box, no copy of a photo taken, no label a person found wrong; and a motorcycle the detector
 finds at clip size). A hand check of the first 24 of each found a passer-by's head over a parked police
 scooter, a girl standing by parked bikes, a pillion whose head carries no label, a rider wearing a helmet

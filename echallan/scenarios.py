@@ -253,7 +253,7 @@ def _single_sprites(
     heads = _heads(datasets)
     triples = set(hand_checked_triples())
     out: list[tuple[str, np.ndarray]] = []
-    thumbs: list[np.ndarray] = []  # of the photos taken, for the helmet sprites' near-copy check
+    thumbs: list[np.ndarray] = []  # of the helmet sprites' photos taken, for the near-copy check
     if count <= 0:
         return out
     for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
@@ -267,36 +267,33 @@ def _single_sprites(
         (cx, cy, _, _), h = heads[name][0], bike.height
         if not (bike.x1 <= cx <= bike.x2 and bike.y1 - 1.5 * h <= cy <= bike.y1 + 0.5 * h):
             continue  # the labelled head is elsewhere in the photo: not this bike's rider
-        if label is not None and not _helmet_sprite(name, riders, cx, cy, thumbnail(image), thumbs):
+        if label is not None and not _helmet_rider(name, riders, cx, cy):
             continue
         sprite = _cut(image, bike, cy - 0.25 * h)
-        if label is not None and not all(
-            _largest(detector, _on_road(sprite, width)[0], {"motorcycle"}) for width in RIDER_CHECK_WIDTHS
-        ):
-            continue  # no motorcycle at clip size: no head rule can judge its rider
+        if label is not None:
+            if not all(
+                _largest(detector, _on_road(sprite, w)[0], {"motorcycle"}) for w in RIDER_CHECK_WIDTHS
+            ):
+                continue  # no motorcycle at clip size: no head rule can judge its rider
+            thumb = thumbnail(image)
+            if any(photo_gap(thumb, t) < NEAR_COPY for t in thumbs):
+                continue  # a copy of a photo taken: one clip's rider would be another's
+            thumbs.append(thumb)
         out.append((name, sprite))
         if len(out) == count:
             break
     return out
 
 
-def _helmet_sprite(
-    name: str, riders: list[Box], cx: float, cy: float, thumb: np.ndarray, taken: list[np.ndarray]
-) -> bool:
-    """Whether a photo whose one labelled head is at (``cx``, ``cy``) makes a no-helmet scenario sprite:
-    one person rides the bike, the head is theirs (in the top of their box; not a passer-by's over a
-    parked bike), its label was not found wrong by hand (:data:`RIDERS_TRUTH` ``helmet_label_wrong``), and
-    it is no copy of a photo already taken (``taken``, appended to when it is taken). A second, unlabelled
-    rider (a pillion) could wear a helmet or not, so the truth would not be known."""
+def _helmet_rider(name: str, riders: list[Box], cx: float, cy: float) -> bool:
+    """Whether the one labelled head of a photo, at (``cx``, ``cy``), is a lone rider's: one person rides
+    the bike and the head is in the top of their box (not a passer-by's over a parked bike), and a person
+    did not find its label wrong (:data:`RIDERS_TRUTH` ``helmet_label_wrong``). A second, unlabelled rider
+    (a pillion) could wear a helmet or not, so the truth would not be known."""
     if len(riders) != 1 or name in _wrong_helmet_labels():
         return False
     r = riders[0]
-    if not (r.x1 <= cx <= r.x2 and r.y1 <= cy <= r.y1 + 0.4 * r.height):
-        return False
-    if any(photo_gap(thumb, t) < NEAR_COPY for t in taken):
-        return False
-    taken.append(thumb)
-    return True
+    return r.x1 <= cx <= r.x2 and r.y1 <= cy <= r.y1 + 0.4 * r.height
 
 
 def _wrong_helmet_labels() -> frozenset[str]:
