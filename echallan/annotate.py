@@ -23,6 +23,7 @@ COLOURS = {
     "vehicle": (0, 0, 255),
     "other": (0, 200, 0),
     "rider": (255, 0, 255),
+    "bare_head": (0, 140, 255),
     "detection": (0, 255, 255),
 }
 STATE_BGR = {
@@ -109,9 +110,11 @@ def evidence_overlay(
     state: SignalState,
     timestamp: str,
     riders: Sequence[Box] = (),
+    bare_heads: Sequence[Box] = (),
 ) -> np.ndarray:
-    """The annotated evidence copy: boxes, stop line, signal state, timestamp and camera id, and the
-    persons counted as riding the offender where the offence is about them (triple riding)."""
+    """The annotated evidence copy: boxes, stop line, signal state, timestamp and camera id, and what
+    the offence is about: the persons counted as riding the offender (triple riding), the head seen
+    without a helmet (no helmet)."""
     img = frame.copy()
     for box in others:
         draw_box(img, box, COLOURS["other"])
@@ -121,5 +124,7 @@ def evidence_overlay(
     if camera.signal.region is not None:
         draw_box(img, camera.signal.region, STATE_BGR[state], f"signal: {state.value}")
     draw_box(img, offender, COLOURS["vehicle"], offender_text)
+    for box in bare_heads:  # over the offender's label, which sits above its box where the head is
+        draw_box(img, box, COLOURS["bare_head"], "no helmet")
     label(img, f"{camera.id}  {timestamp}  signal: {state.value}", (8, 8), WHITE)
     return img

@@ -279,6 +279,7 @@ class _Run:
             self.timeline.state_at(v.frame_index),
             stamp,
             riders,
+            bare_heads(v),
         )
         files = [
             write_image(folder / "frame.png", frame, "frame"),
@@ -357,6 +358,12 @@ class _Run:
             )
         self.timed("evidence", t0)
         self.builder.drop(tid)
+
+
+def bare_heads(v: Violation) -> list[Box]:
+    """The head a no-helmet violation was decided on, in its frame's pixels (drawn for the reviewer)."""
+    best = v.inputs.get("best_box") if v.offence is Offence.NO_HELMET else None
+    return [Box(*(float(c) for c in best))] if isinstance(best, list) and len(best) == 4 else []
 
 
 def find_heads(

@@ -171,8 +171,12 @@ def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_ca
     assert helmet.calls == 2  # of HELMET_FRAMES (3): two bare heads settle it, whatever the third shows
     bike = result.events[0].violation.box
     assert bike is not None
-    x1, _, x2, y2 = result.events[0].violation.inputs["best_box"]  # a head, in the frame's pixels
+    x1, y1, x2, y2 = result.events[0].violation.inputs["best_box"]  # a head, in the frame's pixels
     assert bike.x1 <= (x1 + x2) / 2 <= bike.x2 and y2 <= bike.y1
+    annotated = cv2.imread(next(e.path for e in result.events[0].evidence if e.kind == "annotated"))
+    assert annotated is not None
+    b, g, r = annotated[int(y1), int(x1) + 2].tolist()  # the head's box, in orange (JPEG: roughly)
+    assert b < 100 and 90 < g < 200 and r > 200
 
 
 def test_a_single_helmeted_rider_costs_two_looks(tmp_path: Path, bike_camera: Camera) -> None:
