@@ -242,31 +242,33 @@ them.
 
 No helmet on generated clips (2026-12-07, session 14; new scenario `no_helmet`, `scenarios.HEAD_KINDS`): a
 bare-headed rider (the offender) rides up beside a helmeted one, each cut from a helmet_riders photo whose
-one labelled head is that rider's (`scenarios._helmet_rider`: one person rides the bike, the head in the
-top of their box, no copy of a photo taken, no label a person found wrong; and a motorcycle the detector
-finds at clip size). A hand check of the first 24 of each found a passer-by's head over a parked police
-scooter, a girl standing by parked bikes, a pillion whose head carries no label, a rider wearing a helmet
-labelled without (BikesHelmets182), and one photo stored twice with opposite labels (216, 230): the checks
-above now leave them out (`data/riders_truth.json`, `helmet_label_wrong`). The pool holds 28 bare-headed
-riders. On 24 clips the rule as it was caught 10 of 24 with 2 false events (F1 0.556; before the sprite
-checks). Three causes, each fixed in the pipeline: (1) the helmet model looked at the rider crop grown from
-the bike's box, 0.9 of its height upwards, and where the box was cut by the frame's bottom edge the head
-fell outside the crop: the crop now also takes in the boxes of the persons riding the bike
-(`pipeline.rider_box`); (2) the best sightings were the largest, which are the ones cut by the frame's edge:
-sightings wholly in view now come first (`pipeline.sighting_rank`, which also picks the crops plates are
-read from); (3) the rule needs two frames with a bare head and looked at two, so one frame that missed the
-head decided: it now looks at three (`HELMET_FRAMES`), and stops as soon as the frames left cannot change
-the decision (`rules.helmet.could_change`; a helmeted rider costs two looks instead of one). A motorcycle
-boxed whole and again without its front (0.70 as wide, 98 % inside) made two tracks and two events: two
-boxes of one class now need only be 0.6 as wide (`tracking.TWICE_WIDTH_SAME_CLASS`). Heads count from 0.40
-instead of 0.50 (`rules.helmet.MIN_CONFIDENCE`; the tuning half of helmet_riders finds bare heads best at
-0.35-0.40). On 48 clips (clips 24-47 reuse bare-headed riders 0-19 with new helmeted ones): 42 / 3 / 6 (F1
-0.903) at 0.40, 39 / 3 / 9 at 0.50; on clips 24-47 alone 22 against 20 caught. On the 24 clips a scenario,
-this code: every other rule as before (red light, stop line, wrong way and no parking 24 / 0 / 0, over speed
-23 / 0 / 1), triple riding 14 / 2 / 10 (the second false event is a bare-headed rider's photo in a no-helmet
-clip, counted three), no helmet 20 / 1 / 4 (F1 0.889); plates 78.2 % exact (79.0 before), auto-accepted 61.3
-% (59.7 before), none wrong. A person checks every no-helmet event before a notice (docs/LEDGER.md). The
-packaged helmet model was probably trained on helmet_riders, so these scores are likely optimistic."""
+one labelled head is that rider's (`scenarios._helmet_rider`: one person rides the bike, the head in the top
+of their box, no copy of a photo taken, no label a person found wrong; and a motorcycle the detector finds
+at clip size). A hand check of the first 24 of each found a passer-by's head over a parked police scooter, a
+girl standing by parked bikes, a pillion whose head carries no label, a rider wearing a helmet labelled
+without (BikesHelmets182), and one photo stored twice with opposite labels (216, 230): the checks above now
+leave them out (`data/riders_truth.json`, `helmet_label_wrong`). The pool holds 28 bare-headed riders. On 24
+clips the rule as it was caught 10 of 24 with 2 false events (F1 0.556; before the sprite checks). Three
+causes, each fixed in the pipeline: (1) the helmet model looked at the rider crop grown from the bike's box,
+0.9 of its height upwards, and where the box was cut by the frame's bottom edge the head fell outside the
+crop: the crop now also takes in the boxes of the persons riding the bike (`pipeline.rider_box`); (2) the
+best sightings were the largest, which are the ones cut by the frame's edge: sightings wholly in view now
+come first (`pipeline.sighting_rank`, which also picks the crops plates are read from); (3) the rule needs
+two frames with a bare head and looked at two, so one frame that missed the head decided: it now looks at
+three (`HELMET_FRAMES`), and stops as soon as the frames left cannot change the decision
+(`rules.helmet.could_change`; a helmeted rider costs two looks instead of one). A motorcycle boxed whole and
+again without its front (0.70 as wide, 98 % inside) made two tracks and two events: two boxes of one class
+now need only be 0.6 as wide (`tracking.TWICE_WIDTH_SAME_CLASS`). Heads count from 0.40 instead of 0.50
+(`rules.helmet.MIN_CONFIDENCE`; the tuning half of helmet_riders finds bare heads best at 0.35-0.40). On 48
+clips (clips 24-47 reuse bare-headed riders 0-19 with new helmeted ones): 42 / 3 / 6 (F1 0.903) at 0.40, 39
+/ 3 / 9 at 0.50; on clips 24-47 alone 22 against 20 caught. On the 24 clips a scenario, this code: every
+other rule as before (red light, stop line, wrong way and no parking 24 / 0 / 0, over speed 23 / 0 / 1),
+triple riding 14 / 2 / 10 (the second false event is a bare-headed rider's photo in a no-helmet clip,
+counted three), no helmet 20 / 1 / 4 (F1 0.889); plates 78.2 % exact (79.0 before), auto-accepted 61.3 %
+(59.7 before), none wrong. A person checks every no-helmet event before a notice (docs/LEDGER.md). The
+packaged helmet model was probably trained on helmet_riders, so these scores are likely optimistic. Then the
+helmet model looks only at sightings in which a person rides the motorcycle: the same 20 / 1 / 4 on the 24
+clips, and less work on the stock street clip (the `throughput` notes)."""
 
 
 @dataclass

@@ -307,7 +307,9 @@ class _Run:
         done = {v.offence for v, _ in mem.found}
         heads: list[tuple[int, list[HeadResult]]] = []
         if needs_heads(self.camera, track, done) and self.models.helmet is not None:
-            chosen = [f for _, f, _ in mem.best if f in mem.frames][:HELMET_FRAMES]
+            # sightings where a person rides it: a parked motorcycle's passer-by is no one to fine
+            ridden = {p.frame_index for p in track.points if p.riders}
+            chosen = [f for _, f, _ in mem.best if f in mem.frames and f in ridden][:HELMET_FRAMES]
             for n, f in enumerate(chosen):
                 if not heads_could_decide(self.camera, track, heads, len(chosen) - n, done):
                     break  # the rest cannot make a head rule fire: skip the model

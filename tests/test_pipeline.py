@@ -139,6 +139,23 @@ class BikeDetector(BoxDetector):
         return found
 
 
+class OneRiderDetector(BikeDetector):
+    """The motorcycle, and one person riding it."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        found = super().detect(frame)
+        if not len(found):
+            return found
+        x1, y1 = found.xyxy[0][:2]
+        rider = sv.Detections(
+            xyxy=np.array([[x1 + 14, y1 - 25, x1 + 26, y1 + 20]], dtype=float),
+            confidence=np.array([0.8]),
+            class_id=np.array([0]),
+            data={"class_name": np.array(["person"])},
+        )
+        return sv.Detections.merge([found, rider])
+
+
 class FixedHeads(HelmetDetector):
     """Returns the same heads (in the rider crop's pixels) on every crop, and counts its calls."""
 
@@ -165,8 +182,10 @@ def bike_camera(tmp_path: Path) -> Camera:
 def test_bare_heads_make_no_helmet_but_not_triple_riding(tmp_path: Path, bike_camera: Camera) -> None:
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
-    helmet = FixedHeads([crop_head(10), crop_head(24), crop_head(38)])  # three bare heads, no persons
-    result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
+    helmet = FixedHeads([crop_head(10), crop_head(24), crop_head(38)])  # three bare heads, one person
+    result = process_video(
+        bike_camera, clip, Models(OneRiderDetector(), FixedReader(), helmet), tmp_path / "ev"
+    )
     assert [e.violation.offence.value for e in result.events] == ["no_helmet"]  # riders are counted persons
     assert helmet.calls == 2  # of HELMET_FRAMES (3): two bare heads settle it, whatever the third shows
     bike = result.events[0].violation.box
@@ -184,8 +203,19 @@ def test_a_single_helmeted_rider_costs_two_looks(tmp_path: Path, bike_camera: Ca
     clip = tmp_path / "clip.avi"
     make_clip(clip, red_from=N)
     helmet = FixedHeads([crop_head(24, helmet=True)])
-    result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
+    result = process_video(
+        bike_camera, clip, Models(OneRiderDetector(), FixedReader(), helmet), tmp_path / "ev"
+    )
     assert result.events == () and helmet.calls == 2
+
+
+def test_a_motorcycle_nobody_rides_is_not_looked_at(tmp_path: Path, bike_camera: Camera) -> None:
+    """No person rides it (parked, or its rider unseen): no helmet rule can fine anyone, so no look."""
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N)
+    helmet = FixedHeads([crop_head(24)])  # a bare head (a passer-by's) would be found
+    result = process_video(bike_camera, clip, Models(BikeDetector(), FixedReader(), helmet), tmp_path / "ev")
+    assert result.events == () and helmet.calls == 0
 
 
 class FailingDetector(BoxDetector):
