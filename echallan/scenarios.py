@@ -254,6 +254,7 @@ def _single_sprites(
     triples = set(hand_checked_triples())
     out: list[tuple[str, np.ndarray]] = []
     thumbs: list[np.ndarray] = []  # of the helmet sprites' photos taken, for the near-copy check
+    wrong_labels = _wrong_helmet_labels() if label is not None else frozenset()
     if count <= 0:
         return out
     for name in sorted(n for n in heads if len(heads[n]) == 1 and n not in triples):
@@ -267,7 +268,7 @@ def _single_sprites(
         (cx, cy, _, _), h = heads[name][0], bike.height
         if not (bike.x1 <= cx <= bike.x2 and bike.y1 - 1.5 * h <= cy <= bike.y1 + 0.5 * h):
             continue  # the labelled head is elsewhere in the photo: not this bike's rider
-        if label is not None and not _helmet_rider(name, riders, cx, cy):
+        if label is not None and (name in wrong_labels or not _helmet_rider(riders, cx, cy)):
             continue
         sprite = _cut(image, bike, cy - 0.25 * h)
         if label is not None:
@@ -285,18 +286,18 @@ def _single_sprites(
     return out
 
 
-def _helmet_rider(name: str, riders: list[Box], cx: float, cy: float) -> bool:
-    """Whether the one labelled head of a photo, at (``cx``, ``cy``), is a lone rider's: one person rides
-    the bike and the head is in the top of their box (not a passer-by's over a parked bike), and a person
-    did not find its label wrong (:data:`RIDERS_TRUTH` ``helmet_label_wrong``). A second, unlabelled rider
-    (a pillion) could wear a helmet or not, so the truth would not be known."""
-    if len(riders) != 1 or name in _wrong_helmet_labels():
+def _helmet_rider(riders: list[Box], cx: float, cy: float) -> bool:
+    """Whether a photo's one labelled head, at (``cx``, ``cy``), is a lone rider's: one person rides the
+    bike and the head is in the top of their box (not a passer-by's over a parked bike). A second,
+    unlabelled rider (a pillion) could wear a helmet or not, so the truth would not be known."""
+    if len(riders) != 1:
         return False
     r = riders[0]
     return r.x1 <= cx <= r.x2 and r.y1 <= cy <= r.y1 + 0.4 * r.height
 
 
 def _wrong_helmet_labels() -> frozenset[str]:
+    """Photos whose helmet label a person found wrong (:data:`RIDERS_TRUTH` ``helmet_label_wrong``)."""
     return frozenset(json.loads(RIDERS_TRUTH.read_text(encoding="utf-8")).get("helmet_label_wrong", []))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from echallan.records.ledger import approve
 from echallan.records.models import audit_log, challans, events
-from echallan.records.policy import ALWAYS_REVIEW, MIN_RULE_CONFIDENCE
+from echallan.records.policy import ALWAYS_REVIEW, MIN_RULE_CONFIDENCE, RulePolicy
 from echallan.records.states import PENDING_REVIEW
 from echallan.review.auth import User, require_supervisor
 from echallan.review.errors import ReviewError
@@ -38,8 +38,7 @@ class Thresholds:
         return (
             bool(row["plate_valid"])
             and (row["plate_confidence"] or 0.0) >= self.plate
-            and (row["confidence"] or 0.0) >= self.rule
-            and row["offence"] not in self.always_review
+            and not RulePolicy(self.rule, self.always_review).reasons(row["offence"], row["confidence"])
             and row["match_kind"] == "exact"
             and len(candidates) == 1
             and not row["escalated"]
