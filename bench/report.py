@@ -11,6 +11,13 @@ HEADER = (
 )
 
 
+def notes(script: str) -> str:
+    """The measurement notes printed under a benchmark's table: ``<script>_notes.md`` beside the script
+    (what was tried, measured and kept or dropped, with dates; prose, not code)."""
+    path = Path(script).with_name(Path(script).stem + "_notes.md")
+    return path.read_text(encoding="utf-8").rstrip("\n")
+
+
 def write_section(path: Path, name: str, body: str) -> None:
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     stamp = (

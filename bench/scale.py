@@ -28,7 +28,7 @@ import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import write_section
+from report import notes, write_section
 
 from echallan.camera import load_camera
 from echallan.chunks import spans
@@ -39,14 +39,7 @@ from echallan.scenarios import KINDS, build, load_sprites
 from echallan.settings import Settings
 from echallan.sources import open_source
 
-NOTES = """The machine has 2 cores, and one process already keeps both busy: decoding, detection and the
-rules run on threads of their own, and OpenVINO's detector uses two threads. Two workers on the same
-two cores therefore add little (compare the two 6-clip rows); chunks also analyse their leads twice. What
-this benchmark shows on 2 cores is the cost of spreading (Ray's start, each worker's models, the
-overlap) and that the stitched events are the whole run's. The speed-up needs more cores or machines
-(`--ray-address`), where each worker brings its own. The leads cost little on real lengths: here 15 s
-chunks of a 53 s clip analyse 57 % more frames than the whole run; 300 s chunks with the same 10 s
-lead would analyse about 3 % more."""
+NOTES = notes(__file__)
 
 
 def joined(videos: list[Path], out: Path) -> Path:

@@ -25,18 +25,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import write_section
+from report import notes, write_section
 
 from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
 from echallan.anpr.degrade import DEGRADATIONS
 from echallan.anpr.synth import SynthPlate, random_plate_text, render_plate
 
-NOTES = """First run (2026-11-23, session 9), before the fixes it led to (`bench/anpr_notes.md`, eighth pass):
-92.2 % exact, two-line plates 75.4 %, 87.0 % auto-accepted at 99.7 %, one wrong auto-accept (UP57ANI4783
-for the two-line UP 57 / 4783: the IND strip, written upwards, read as ANI and joined to the number).
-Second run (session 10), before the ninth pass's fixes: 96.8 % exact, two-line plates 91.2 %; 9 of the 13
-misreads were two-line plates read as their bottom row (DL 6 / VMD 0516 as VMD0516) or, for the newer
-temporary format (T0921 / LD5399H), never put together."""
+NOTES = notes(__file__)
 
 
 @dataclass(frozen=True)

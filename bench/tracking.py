@@ -26,7 +26,7 @@ import supervision as sv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import write_section
+from report import notes, write_section
 
 from echallan.detection import YoloDetector
 from echallan.detection.tracking import TrackBuilder
@@ -38,23 +38,7 @@ JUMP_IOU, JUMP_AREA = 0.2, 2.0
 #: A box this close (pixels) to the frame's border is at its edge.
 EDGE_PX = 2.0
 
-NOTES = """Session 13 (2026-12-07) compared session 12's tracking with this one on these clips: jumps
-fell from 23 to 19 (opencv4nodejs_traffic), 9 to 5 (echallan_traffic1) and 6 to 3 (echallan_video6). Of
-the jumps gone, looked at by eye, five were one vehicle's track taken by another, one a car's track moving
-onto a box over two cars, and one a car found again 0.4 s later 130 px on, which now starts a second track.
-Of this table's 14 jumps away from the frame's edge, looked at by eye, 12 are one vehicle each (a car
-boxed whole, then only its part not hidden or leaving the view; a car moving on after a gap; a car boxed
-with the cow in front of it); 2 are a track moving from a box over two cars side by side (one detection for
-both) onto one of them. See also the `violations` notes.
-
-Session 14 (2026-12-07): two boxes of one class, the smaller 90 % inside the larger on one ground line, are
-one vehicle from 0.6 as wide (0.8 before; a motorcycle boxed whole and again without its front made two
-tracks and two no-helmet events on generated clips). Tracks fell from 28 to 27 (bench_1080p25_h264), 22 to
-21 (echallan_video6) and 22 to 21 (echallan_traffic1); jumps rose from 4 to 5 and from 3 to 5: each new one,
-by its boxes (the same ground line, one side kept, the smaller inside the larger), is one vehicle's track
-moving between its whole box and a box of its part, in frames where the detector gave only one of them. The
-two boxes over two cars side by side (opencv4nodejs_traffic) are the detector's: in the frames around them
-it never boxes the nearer car alone, so no tracker can keep the two apart."""
+NOTES = notes(__file__)
 
 
 @dataclass(frozen=True)
