@@ -29,6 +29,7 @@ from echallan.chunks import Span
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
+from echallan.detection.two_wheelers import rider_looks
 from echallan.evidence import ClipWriter, clip_frame, write_image
 from echallan.rules.engine import (
     FINAL_RULES,
@@ -187,6 +188,8 @@ class _Run:
         vehicles = cast(sv.Detections, detections[~is_person])
         if Offence.TRIPLE_RIDING in self.camera.violations or Offence.NO_HELMET in self.camera.violations:
             vehicles = recover_two_wheelers(self.models.detector, frame, vehicles, persons, self.looks)
+        if Offence.TRIPLE_RIDING in self.camera.violations:  # riders counted again close up
+            persons = rider_looks(self.models.detector, frame, vehicles, persons)
         t0 = self.timed("close_ups", t0)
         seen = self.builder.update(index, index / self.fps, vehicles, persons)
         t0 = self.timed("track", t0)

@@ -39,6 +39,14 @@ class Box:
     def bottom_center(self) -> tuple[float, float]:
         return ((self.x1 + self.x2) / 2.0, self.y2)
 
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.x1 + self.x2) / 2.0, (self.y1 + self.y2) / 2.0)
+
+    def contains(self, point: tuple[float, float]) -> bool:
+        """Whether ``point`` (x, y) lies in this box, its edges included."""
+        return self.x1 <= point[0] <= self.x2 and self.y1 <= point[1] <= self.y2
+
     def as_list(self) -> list[int]:
         return [round(self.x1), round(self.y1), round(self.x2), round(self.y2)]
 

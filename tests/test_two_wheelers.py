@@ -1,4 +1,5 @@
-"""Hidden two-wheelers: which groups get a close-up look, what the looks add, and the band layout."""
+"""Second looks at two-wheelers: hidden bikes (which groups get a close-up look, what the looks add), riders
+counted again close up, and the band layout."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import numpy as np
 import supervision as sv
 
 from echallan.detection.base import Detector
-from echallan.detection.two_wheelers import add_recovered, person_groups, recover, relook_regions
+from echallan.detection.two_wheelers import (
+    RIDER_LOOKS,
+    add_recovered,
+    person_groups,
+    recover,
+    relook_regions,
+    rider_looks,
+)
 from echallan.types import Box
 
 
@@ -102,3 +110,50 @@ def test_a_region_is_detected_on_its_crop_and_moved_back_into_the_frame() -> Non
     found = detector.detect_region(np.zeros((720, 1280, 3), np.uint8), Box(0, 300, 1280, 720))
     assert detector.shapes == [(420, 1280, 3)]
     assert found.xyxy[0].tolist() == [10, 320, 110, 390]
+
+
+class Finds(Detector):
+    """Finds the same boxes (in crop pixels) in whatever it is given, and records the shapes."""
+
+    def __init__(self, *items: tuple[str, tuple[float, float, float, float]]) -> None:
+        self.items, self.shapes = items, []  # type: ignore[var-annotated]
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        self.shapes.append(frame.shape)
+        return dets(*self.items)
+
+
+# a motorcycle whose two riders the whole frame saw; a bystander far off
+BIKE = ("motorcycle", (100.0, 150.0, 200.0, 215.0))
+TWO = [Box(105, 90, 145, 200), Box(140, 90, 185, 200)]
+BYSTANDER = Box(600, 90, 640, 215)
+
+
+def test_a_loaded_bike_has_its_riders_counted_again_on_a_padded_crop() -> None:
+    # the crop starts at the riders' box (100, 90, 200, 215) less half its size: (50, 27.5)
+    three = [(60.0, 65.0, 95.0, 170.0), (85.0, 65.0, 120.0, 170.0), (110.0, 65.0, 145.0, 170.0)]
+    detector = Finds(*(("person", b) for b in three), ("motorcycle", (50.0, 120.0, 150.0, 185.0)))
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    persons = rider_looks(detector, frame, dets(BIKE), [*TWO, BYSTANDER])
+    assert detector.shapes == [(int(215 + 62.5) - 27, int(200 + 50) - 50, 3)]
+    assert BYSTANDER in persons and len(persons) == 4  # the two riders replaced by the look's three
+    assert sorted(p.x1 for p in persons if p is not BYSTANDER) == [110, 135, 160]
+
+
+def test_a_bike_with_one_rider_gets_no_look_and_a_look_finding_no_one_keeps_the_riders() -> None:
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    lone = Finds(("person", (0.0, 0.0, 10.0, 10.0)))
+    assert rider_looks(lone, frame, dets(BIKE), TWO[:1]) == TWO[:1] and lone.shapes == []
+    empty = Finds()
+    assert rider_looks(empty, frame, dets(BIKE), TWO) == TWO and len(empty.shapes) == 1
+
+
+def test_at_most_rider_looks_bikes_a_frame_are_looked_at() -> None:
+    bikes, persons = [], []
+    for i in range(RIDER_LOOKS + 2):
+        dx = 300.0 * i
+        bikes.append(("motorcycle", (100.0 + dx, 150.0, 200.0 + dx, 215.0)))
+        persons += [p.offset(dx, 0) for p in TWO]
+    detector = Finds()
+    rider_looks(detector, np.zeros((720, 2000, 3), np.uint8), dets(*bikes), persons)
+    assert len(detector.shapes) == RIDER_LOOKS
