@@ -128,7 +128,7 @@ def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
     brought back to its width; None when it finds none at one of ``CHECK_WIDTHS``."""
     cut = sprite
     for width in CHECK_WIDTHS:
-        canvas, (ox, oy, w) = _on_road(sprite, width)
+        canvas, (ox, oy, w) = on_road(sprite, width)
         box = _largest(detector, canvas, {"car", "bus", "truck"})
         if box is None:
             return None
@@ -138,7 +138,7 @@ def _as_seen(detector: Detector, sprite: np.ndarray) -> np.ndarray | None:
     return _fit(cut, sprite.shape[1]) if min(cut.shape[:2]) > 1 else None
 
 
-def _on_road(sprite: np.ndarray, width: int) -> tuple[np.ndarray, tuple[int, int, int]]:
+def on_road(sprite: np.ndarray, width: int) -> tuple[np.ndarray, tuple[int, int, int]]:
     """A clip's frame with ``sprite`` shrunk to ``width`` in its middle on the road's grey, and where it
     went (left, top, width): the detector sees the sprite at clip scale."""
     small = _fit(sprite, width)
@@ -272,9 +272,7 @@ def _single_sprites(
             continue
         sprite = _cut(image, bike, cy - 0.25 * h)
         if label is not None:
-            if not all(
-                _largest(detector, _on_road(sprite, w)[0], {"motorcycle"}) for w in RIDER_CHECK_WIDTHS
-            ):
+            if not all(_largest(detector, on_road(sprite, w)[0], {"motorcycle"}) for w in RIDER_CHECK_WIDTHS):
                 continue  # no motorcycle at clip size: no head rule can judge its rider
             thumb = thumbnail(image)
             if any(photo_gap(thumb, t) < NEAR_COPY for t in thumbs):

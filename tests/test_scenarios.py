@@ -46,12 +46,14 @@ def setup(model_dir: Path, datasets_dir: Path) -> tuple[YoloDetector, Sprites]:
 
 
 @pytest.mark.parametrize(
-    "kind", ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking", "no_helmet"]
+    "kind",
+    ["red_light", "stop_line", "wrong_way", "over_speed", "no_parking", "triple_riding", "no_helmet"],
 )
 def test_each_rule_fires_on_its_offender_only(
     setup: tuple[YoloDetector, Sprites], kind: str, tmp_path: Path
 ) -> None:
-    """no_helmet: a bare-headed rider beside a helmeted one, the packaged helmet model on both."""
+    """no_helmet: a bare-headed rider beside a helmeted one, the packaged helmet model on both;
+    triple_riding: a loaded motorcycle beside a single rider, its riders counted on close looks."""
     detector, sprites = setup
     video, camera, _ = build(kind, 0, sprites, tmp_path)
     _, movers = scenario(kind, 0, sprites)

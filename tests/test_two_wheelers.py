@@ -135,7 +135,7 @@ def test_a_loaded_bike_has_its_riders_counted_again_on_a_padded_crop() -> None:
     detector = Finds(*(("person", b) for b in three), ("motorcycle", (50.0, 120.0, 150.0, 185.0)))
     frame = np.zeros((720, 1280, 3), np.uint8)
     persons = rider_looks(detector, frame, dets(BIKE), [*TWO, BYSTANDER])
-    assert detector.shapes == [(int(215 + 62.5) - 27, int(200 + 50) - 50, 3)]
+    assert detector.shapes == [(277 - 27, 250 - 50, 3)]  # rows 27..277, columns 50..250
     assert BYSTANDER in persons and len(persons) == 4  # the two riders replaced by the look's three
     assert sorted(p.x1 for p in persons if p is not BYSTANDER) == [110, 135, 160]
 
@@ -157,3 +157,15 @@ def test_at_most_rider_looks_bikes_a_frame_are_looked_at() -> None:
     detector = Finds()
     rider_looks(detector, np.zeros((720, 2000, 3), np.uint8), dets(*bikes), persons)
     assert len(detector.shapes) == RIDER_LOOKS
+
+
+def test_a_bike_the_whole_frame_already_sees_large_gets_no_look() -> None:
+    detector = Finds()
+    detector.close_side = 416  # a close look's input; the whole frame's is 640
+    big_bike = ("motorcycle", (100.0, 300.0, 500.0, 560.0))
+    riders = [Box(150, 100, 300, 500), Box(280, 100, 450, 500)]
+    photo = np.zeros((800, 800, 3), np.uint8)  # seen at 0.8 whole; the look would shrink it to 416 px
+    assert rider_looks(detector, photo, dets(big_bike), riders) == riders and detector.shapes == []
+    junction = np.zeros((2160, 3840, 3), np.uint8)  # seen at 1/6 whole: the look is worth it
+    rider_looks(detector, junction, dets(big_bike), riders)
+    assert len(detector.shapes) == 1

@@ -21,6 +21,11 @@ class Detector(ABC):
     The result carries ``xyxy``, ``confidence``, ``class_id`` and ``data["class_name"]``.
     """
 
+    #: The longest sides of the inputs a whole frame and a close look (``detect_close``) are scaled to: a
+    #: close look is worth its cost where it shows an object larger than the whole frame's input does.
+    input_side: int = 640
+    close_side: int = 640
+
     @abstractmethod
     def detect(self, frame: np.ndarray) -> sv.Detections: ...
 

@@ -113,6 +113,9 @@ def add_recovered(detections: sv.Detections, relooked: sv.Detections) -> sv.Dete
 #: Rider looks: a two-wheeler carrying at least this many persons is looked at again close up, and at
 #: most this many a frame (largest first); the look takes in this much of the riders' box on each side.
 RIDER_LOOK_MIN, RIDER_LOOKS, RIDER_LOOK_PAD = 2, 3, 0.5
+#: A look runs only where it sees the riders at least this much larger than the whole frame's input does
+#: (a large bike near the camera is counted well on the whole frame; a look would shrink it further).
+RIDER_LOOK_GAIN = 1.25
 
 
 def rider_looks(
@@ -131,12 +134,13 @@ def rider_looks(
     bikes = [Box(*map(float, b)) for b, n in zip(vehicles.xyxy, names, strict=True) if str(n) in TWO_WHEELERS]
     loaded = [b for b in bikes if len(riding(b, persons)) >= RIDER_LOOK_MIN]
     h, w = frame.shape[:2]
+    whole = detector.input_side / max(h, w)  # the scale the whole frame is seen at
     for bike in sorted(loaded, key=lambda b: b.area, reverse=True)[:RIDER_LOOKS]:
         core = bike.union(*riding(bike, persons))
         pad_x, pad_y = RIDER_LOOK_PAD * core.width, RIDER_LOOK_PAD * core.height
         region = Box(core.x1 - pad_x, core.y1 - pad_y, core.x2 + pad_x, core.y2 + pad_y).clipped(w, h)
         crop, x, y = cut(frame, region)
-        if not crop.size:
+        if not crop.size or detector.close_side / max(crop.shape[:2]) < RIDER_LOOK_GAIN * whole:
             continue
         again = shifted(detector.detect_close(crop), x, y)
         names = again.data.get("class_name", [])
@@ -147,9 +151,12 @@ def rider_looks(
     return persons
 
 
-def largest_motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list[Box]] | None:
+def largest_motorcycle(
+    detector: Detector, image: np.ndarray, look: bool = False
+) -> tuple[Box, list[Box]] | None:
     """The largest motorcycle ``detector`` finds in a photo and the persons riding it
-    (:func:`echallan.rules.riders.riding`), or None without a motorcycle."""
+    (:func:`echallan.rules.riders.riding`), or None without a motorcycle; with ``look``, its riders as
+    the video pipeline counts them, after :func:`rider_looks`."""
     found = detector.detect(image)
     names = [str(n) for n in found.data.get("class_name", [])]
     boxes = [(n, Box(*map(float, b))) for b, n in zip(found.xyxy, names, strict=True)]
@@ -157,4 +164,8 @@ def largest_motorcycle(detector: Detector, image: np.ndarray) -> tuple[Box, list
     if not bikes:
         return None
     bike = max(bikes, key=lambda b: b.area)
-    return bike, riding(bike, [b for n, b in boxes if n == "person"])
+    persons = [b for n, b in boxes if n == "person"]
+    if look:
+        vehicles = cast(sv.Detections, found[np.array([n != "person" for n in names], dtype=bool)])
+        persons = rider_looks(detector, image, vehicles, persons)
+    return bike, riding(bike, persons)

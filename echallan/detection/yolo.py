@@ -109,6 +109,8 @@ class YoloDetector(Detector):
             self._model = YOLO(str(path), task="detect")
             names = self._model.names
         self._names: dict[int, str] = names
+        self.input_side = self._ir.size if self._ir is not None else imgsz
+        self.close_side = CLOSE_UP_SIZE if self._close is not None else self.input_side
         self._lock = threading.Lock()
         self._class_ids = [i for i, n in names.items() if n in classes]
 
