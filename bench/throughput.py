@@ -168,7 +168,8 @@ def main() -> None:
             "(`python bench/throughput.py`). Three threads work one after the other on the frames: "
             "decoding (`decode`), whole-frame detection (`detect`) and the rest. `wait` is the main "
             "thread waiting for a decoded, detected frame; `close_ups` are the detector's second looks at "
-            "groups of persons for hidden two-wheelers (about one a frame on this street). The threads "
+            "groups of persons for hidden two-wheelers (about one a frame on this street) and at the "
+            "riders of two-wheelers carrying two or more (rider looks). The threads "
             "overlap and share two cores, so the stage times add up to more than the wall time. "
             'The camera file sets `detection_region = "auto"` (docs/CAMERA.md): whole-frame '
             "detection looks only at the box around its stop line, lanes, no-parking zone and speed "
