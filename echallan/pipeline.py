@@ -28,6 +28,7 @@ from echallan.camera import Camera, detection_window, frame_time
 from echallan.chunks import Span
 from echallan.detection import Detector, TrackBuilder
 from echallan.detection.helmet import HeadResult, HelmetDetector
+from echallan.detection.tracking import one_vehicle
 from echallan.detection.two_wheelers import recover as recover_two_wheelers
 from echallan.detection.two_wheelers import rider_looks
 from echallan.evidence import ClipWriter, clip_frame, write_image
@@ -55,6 +56,8 @@ BEST_FRAMES = 3
 HELMET_FRAMES = 3
 #: Vehicle crops are shrunk to this longest side before plate reading.
 OCR_MAX_SIDE = 640
+#: A track a whole-track rule fired on is kept this long after it ended, to know a split track's other part.
+KEEP_FIRED_S = 60.0
 #: Seconds of video kept in the evidence clip before and after the moment a rule fires.
 CLIP_BEFORE_S, CLIP_AFTER_S = 1.0, 1.0
 
@@ -165,6 +168,8 @@ class _Run:
         self.seconds: dict[str, float] = defaultdict(float)
         self.tracks_seen = 0
         self.looks: list[tuple[Box, bool]] = []  # last frame's close-up looks (hidden two-wheelers)
+        # tracks a whole-track rule fired on, and its offences: a split track's other part is not fined again
+        self.fired: list[tuple[Track, set[Offence]]] = []
 
     def timed(self, stage: str, t0: float) -> float:
         now = time.perf_counter()
@@ -296,6 +301,17 @@ class _Run:
                 writer.add(before)
             mem.clips.append(writer)
 
+    def unfined(self, track: Track, found: list[Violation]) -> list[Violation]:
+        """``found`` less the offences a whole-track rule already fired on another part of this vehicle's
+        track (the tracker split it: :func:`~echallan.detection.tracking.one_vehicle`); the rest are
+        remembered for the parts still to come."""
+        new = [v for v in found if not any(v.offence in o and one_vehicle(t, track) for t, o in self.fired)]
+        if new:
+            start = track.points[0].time_s
+            self.fired = [(t, o) for t, o in self.fired if start - t.points[-1].time_s < KEEP_FIRED_S]
+            self.fired.append((track, {v.offence for v in new}))
+        return new
+
     def finish(self, tid: int) -> None:
         """A track ended: whole-track rules, one plate read, then its events."""
         track = self.builder.track(tid)
@@ -320,7 +336,7 @@ class _Run:
                 frame, _, persons = mem.frames[f]
                 heads.append((f, find_heads(self.models.helmet, frame, box, persons)))
         t0 = self.timed("helmet", t0)
-        for v in final_violations(self.camera, track, heads, done):
+        for v in self.unfined(track, final_violations(self.camera, track, heads, done)):
             if v.frame_index not in mem.frames and mem.frames:  # shown on the largest kept sighting
                 p = max((p for p in track.points if p.frame_index in mem.frames), key=lambda p: p.box.area)
                 v = replace(v, frame_index=p.frame_index, time_s=p.time_s, box=p.box)

@@ -68,6 +68,16 @@ class Box:
             max(b.y2 for b in boxes),
         )
 
+    def towards(self, other: Box, f: float) -> Box:
+        """The box ``f`` of the way from this one to ``other`` (each corner moved linearly; ``f`` > 1
+        moves on past ``other``)."""
+        return Box(
+            self.x1 + f * (other.x1 - self.x1),
+            self.y1 + f * (other.y1 - self.y1),
+            self.x2 + f * (other.x2 - self.x2),
+            self.y2 + f * (other.y2 - self.y2),
+        )
+
     def intersection(self, other: Box) -> float:
         """The area this box shares with ``other`` (0.0 when they do not overlap)."""
         ix = max(0.0, min(self.x2, other.x2) - max(self.x1, other.x1))

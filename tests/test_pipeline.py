@@ -43,13 +43,15 @@ class FixedReader:
         return [PlateRead("KA01AB1234", 0.95, Box(2, 2, 20, 10), True, Layout.ONE_LINE)]
 
 
-def make_clip(path: Path, red_from: int) -> None:
+def make_clip(path: Path, red_from: int, hidden: range = range(0)) -> None:
+    """A 'car' driving up the picture (not drawn in the ``hidden`` frames), and the signal lamp."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (320, 240))
     for i in range(N):
         frame = np.zeros((240, 320, 3), np.uint8)
         frame[5:25, 290:310] = (0, 0, 255) if i >= red_from else (0, 220, 0)  # the signal lamp
-        top = 200 - i * 6  # a 'car' driving up the picture
-        frame[max(0, top - 30) : max(1, top), 140:180] = (255, 255, 255)
+        top = 200 - i * 6
+        if i not in hidden:
+            frame[max(0, top - 30) : max(1, top), 140:180] = (255, 255, 255)
         writer.write(frame)
     writer.release()
 
@@ -281,6 +283,33 @@ def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bik
     x1, y1, _, _ = (int(c) for c in v.inputs["rider_boxes"][0])
     b, g, r = annotated[y1, x1 + 3].tolist()  # the first rider's box, in magenta (JPEG: roughly)
     assert b > 150 and g < 100 and r > 150 and frame[y1, x1 + 3].tolist() == [0, 0, 0]
+
+
+class ThreeRidersDetector(BikeDetector):
+    """The motorcycle, and three persons riding it."""
+
+    def detect(self, frame: np.ndarray) -> sv.Detections:
+        found = super().detect(frame)
+        if not len(found):
+            return found
+        x1, y1 = found.xyxy[0][:2]
+        persons = np.array([[x1 + 2 + 12 * k, y1 - 25, x1 + 14 + 12 * k, y1 + 20] for k in range(3)])
+        riders = sv.Detections(
+            xyxy=persons.astype(float),
+            confidence=np.full(3, 0.8),
+            class_id=np.zeros(3, dtype=int),
+            data={"class_name": np.array(["person"] * 3)},
+        )
+        return sv.Detections.merge([found, riders])
+
+
+def test_a_track_split_by_the_tracker_is_fined_once(tmp_path: Path, bike_camera: Camera) -> None:
+    """The loaded motorcycle is not seen for 0.8 s and is found again 48 px on: two tracks, one event."""
+    clip = tmp_path / "clip.avi"
+    make_clip(clip, red_from=N, hidden=range(12, 20))
+    result = process_video(bike_camera, clip, Models(ThreeRidersDetector(), FixedReader()), tmp_path / "ev")
+    assert result.tracks == 2
+    assert [e.violation.offence.value for e in result.events] == ["triple_riding"]
 
 
 def test_best_sightings_are_whole_in_view_first() -> None:

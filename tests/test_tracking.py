@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import supervision as sv
 
-from echallan.detection.tracking import TrackBuilder, boxed_twice
-from echallan.types import Box
+from echallan.detection.tracking import TrackBuilder, box_at, boxed_twice, one_vehicle
+from echallan.types import Box, Track, TrackPoint
 
 
 def dets(*items: tuple[str, float, tuple[float, float, float, float]]) -> sv.Detections:
@@ -159,3 +159,37 @@ def test_finished_tracks_are_forgotten() -> None:
         builder.drop(tid)
     assert builder.active() == []
     assert builder._ids == {} and builder._tracker_ids == {}
+
+
+def bike_track(
+    tid: int, frames: range, x: float = 300.0, dy: float = -7.0, name: str = "motorcycle"
+) -> Track:
+    """A bike riding up the picture at ``dy`` px a frame (10 fps), 180 x 60 px, seen in ``frames``."""
+    points = tuple(TrackPoint(f, f / 10, Box(x, 650 + dy * f, x + 180, 710 + dy * f), 0.8, 3) for f in frames)
+    return Track(tid, name, points)
+
+
+def test_box_at_interpolates_between_sightings_and_moves_on_after_the_last() -> None:
+    track = bike_track(1, range(0, 21, 10))  # seen at frames 0, 10, 20
+    assert box_at(track, 0.5) == Box(300, 615, 480, 675)  # halfway from frame 0 to 10
+    assert box_at(track, 2.5) == Box(300, 475, 480, 535)  # 0.5 s on, at its last velocity
+    assert box_at(track, -0.1) is None and box_at(track, 2.0 + 1.6) is None  # before, and past the gap
+
+
+def test_a_track_found_again_where_its_motion_leads_is_one_vehicle() -> None:
+    first, again = bike_track(1, range(0, 20)), bike_track(2, range(29, 60))  # lost for 0.9 s
+    assert one_vehicle(first, again) and one_vehicle(again, first)
+    assert not one_vehicle(first, bike_track(3, range(40, 60)))  # 2 s later: another vehicle may be there
+    assert not one_vehicle(first, bike_track(4, range(29, 60), dy=-2.0))  # not where its motion leads
+
+
+def test_a_part_boxed_as_a_track_of_its_own_is_one_vehicle_but_a_bike_alongside_is_not() -> None:
+    whole = bike_track(1, range(0, 60))
+    part = Track(
+        2,
+        "motorcycle",
+        tuple(TrackPoint(f, f / 10, Box(360, 650 - 7 * f, 480, 700 - 7 * f), 0.6, 3) for f in range(30, 34)),
+    )
+    assert one_vehicle(whole, part)
+    assert not one_vehicle(whole, bike_track(3, range(0, 60), x=520))  # the next lane
+    assert not one_vehicle(whole, bike_track(4, range(30, 34), name="bicycle"))

@@ -205,3 +205,48 @@ def once_each(detections: sv.Detections) -> sv.Detections:
     if len(kept) == len(boxes):
         return detections
     return cast(sv.Detections, detections[np.array(sorted(kept))])
+
+
+#: A track split by the tracker: a part of the vehicle boxed as a track of its own while its track went
+#: on, or the vehicle found again as a new track up to this long after its track was last seen.
+SPLIT_GAP_S = 1.5
+#: The later track's sightings meet the earlier track's box at that moment (interpolated between its
+#: sightings, or moved on at its last velocity) at this IoU, or lie this much inside it (or it inside
+#: them), in at least this share of them.
+SPLIT_IOU, SPLIT_INSIDE, SPLIT_SHARE = 0.3, 0.7, 0.75
+
+
+def one_vehicle(a: Track, b: Track, max_gap_s: float = SPLIT_GAP_S) -> bool:
+    """Whether two tracks of one class are one vehicle the tracker split in two.
+
+    The later track's sightings made while the earlier one was followed, or up to ``max_gap_s`` after it
+    was last seen, meet where the earlier track's vehicle was then (:func:`box_at`): at SPLIT_IOU, or one
+    box SPLIT_INSIDE the other, in SPLIT_SHARE of them. A whole-track rule fires on each part of a split
+    track; this lets the pipeline keep one event per vehicle.
+    """
+    if a.class_name != b.class_name or not a.points or not b.points:
+        return False
+    earlier, later = sorted((a, b), key=lambda t: (t.points[0].time_s, -len(t.points)))
+    met = [(x, p.box) for p in later.points if (x := box_at(earlier, p.time_s, max_gap_s)) is not None]
+    alike = sum(
+        1 for x, y in met if x.iou(y) >= SPLIT_IOU or x.intersection(y) >= SPLIT_INSIDE * min(x.area, y.area)
+    )
+    return bool(met) and alike >= SPLIT_SHARE * len(met)
+
+
+def box_at(track: Track, t: float, max_gap_s: float = SPLIT_GAP_S) -> Box | None:
+    """Where ``track``'s vehicle was at time ``t``: its box, interpolated between the sightings around
+    ``t``, or moved on at its last velocity up to ``max_gap_s`` after its last sighting; None outside."""
+    points = track.points
+    if t < points[0].time_s or t > points[-1].time_s + max_gap_s:
+        return None
+    after = next((i for i, p in enumerate(points) if p.time_s >= t), None)
+    if after is None:  # past the last sighting: move it on
+        if len(points) < 2:
+            return points[-1].box
+        a, b = points[max(0, len(points) - 5)], points[-1]
+    elif points[after].time_s == t or after == 0:
+        return points[after].box
+    else:
+        a, b = points[after - 1], points[after]
+    return a.box.towards(b.box, (t - a.time_s) / (b.time_s - a.time_s))
