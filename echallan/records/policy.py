@@ -10,7 +10,7 @@ Three checks, pure functions of plain data:
 
 * **Offences a person always checks** (:data:`ALWAYS_REVIEW`): the rules whose measured precision is far
   below the 99.5 % asked of an auto-accepted plate (docs/BENCHMARKS.md, measured 2026-12-07): triple
-  riding, 51 true and 6 false events on 72 generated clips (89 % precision; the person detector counts
+  riding, 51 true and 4 false events on 72 generated clips (93 % precision; the person detector counts
   bystanders beside a bike and two boxes on one pillion rider); no helmet, per-head no-helmet precision
   0.843 on the held-out half of helmet_riders, and 42 true and 3 false events on 48 generated clips
   (93 % precision; on the stock street clip it fires on a cycle-rickshaw the detector calls a
