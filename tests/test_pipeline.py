@@ -141,21 +141,25 @@ class BikeDetector(BoxDetector):
         return found
 
 
+def with_riders(found: sv.Detections, lefts: list[float]) -> sv.Detections:
+    """``found`` (the motorcycle) and a person 12 px wide riding it at each of ``lefts`` px from its left."""
+    x1, y1 = found.xyxy[0][:2]
+    persons = np.array([[x1 + dx, y1 - 25, x1 + dx + 12, y1 + 20] for dx in lefts], dtype=float)
+    riders = sv.Detections(
+        xyxy=persons.reshape(-1, 4),
+        confidence=np.full(len(lefts), 0.8),
+        class_id=np.zeros(len(lefts), dtype=int),
+        data={"class_name": np.array(["person"] * len(lefts))},
+    )
+    return sv.Detections.merge([found, riders])
+
+
 class OneRiderDetector(BikeDetector):
     """The motorcycle, and one person riding it."""
 
     def detect(self, frame: np.ndarray) -> sv.Detections:
         found = super().detect(frame)
-        if not len(found):
-            return found
-        x1, y1 = found.xyxy[0][:2]
-        rider = sv.Detections(
-            xyxy=np.array([[x1 + 14, y1 - 25, x1 + 26, y1 + 20]], dtype=float),
-            confidence=np.array([0.8]),
-            class_id=np.array([0]),
-            data={"class_name": np.array(["person"])},
-        )
-        return sv.Detections.merge([found, rider])
+        return with_riders(found, [14]) if len(found) else found
 
 
 class FixedHeads(HelmetDetector):
@@ -248,20 +252,8 @@ class RidersDetector(BikeDetector):
         found = super().detect(frame)
         if not len(found):
             return found
-        x1, y1, _, y2 = found.xyxy[0]
-        riders = 3 if (200 - y2) / 6 >= 20 else 2
-        persons = np.array([[x1 + 2 + 12 * k, y1 - 25, x1 + 14 + 12 * k, y1 + 20] for k in range(riders)])
-        return sv.Detections.merge(
-            [
-                found,
-                sv.Detections(
-                    xyxy=persons.astype(float),
-                    confidence=np.full(riders, 0.8),
-                    class_id=np.zeros(riders, dtype=int),
-                    data={"class_name": np.array(["person"] * riders)},
-                ),
-            ]
-        )
+        riders = 3 if (200 - found.xyxy[0][3]) / 6 >= 20 else 2
+        return with_riders(found, [2 + 12 * k for k in range(riders)])
 
 
 def test_triple_riding_is_shown_on_a_frame_with_three_riders(tmp_path: Path, bike_camera: Camera) -> None:
@@ -290,17 +282,7 @@ class ThreeRidersDetector(BikeDetector):
 
     def detect(self, frame: np.ndarray) -> sv.Detections:
         found = super().detect(frame)
-        if not len(found):
-            return found
-        x1, y1 = found.xyxy[0][:2]
-        persons = np.array([[x1 + 2 + 12 * k, y1 - 25, x1 + 14 + 12 * k, y1 + 20] for k in range(3)])
-        riders = sv.Detections(
-            xyxy=persons.astype(float),
-            confidence=np.full(3, 0.8),
-            class_id=np.zeros(3, dtype=int),
-            data={"class_name": np.array(["person"] * 3)},
-        )
-        return sv.Detections.merge([found, riders])
+        return with_riders(found, [2, 14, 26]) if len(found) else found
 
 
 def test_a_track_split_by_the_tracker_is_fined_once(tmp_path: Path, bike_camera: Camera) -> None:
