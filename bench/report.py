@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 HEADER = (
-    "# Benchmarks\n\nWritten by the scripts in `bench/`; each section is replaced when its script runs.\n"
+    "# Benchmarks\n\nWritten by the scripts in `bench/`; each section is replaced when its script runs. The "
+    "notes under a section's table (what was tried and measured, what was kept or dropped, with dates) come "
+    "from `bench/<name>_notes.md` beside its script.\n"
 )
 
 
