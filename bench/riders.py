@@ -135,7 +135,8 @@ def main() -> None:
             "ones removed. DIoU-NMS (2026-12-07; a box is dropped when its IoU with a surer one, less their"
             " centres' squared distance over the enclosing box's squared diagonal, exceeds the threshold, "
             "so that side-by-side riders survive and a rider boxed twice does not), every class, per photo "
-            "at full size / shrunk to 400 px: the detector's NMS 30 / 22 / 3 and 22 / 36 / 11; DIoU 0.7 30 "
+            "at full size / shrunk to 400 px on its longest side at a canvas' top left (not quite the "
+            "clip-scale rows above): the detector's NMS 30 / 22 / 3 and 22 / 36 / 11; DIoU 0.7 30 "
             "/ 23 / 3 and 22 / 37 / 11; 0.6 30 / 18 / 3 and 21 / 29 / 12; 0.8 30 / 42 / 3 and 24 / 53 / 9. "
             "It removes some false counts but finds no triple the detector's NMS misses; on 24 generated "
             "triple-riding clips (0.6, persons only) 13 / 1 / 11 against 14 / 2 / 10, so it was not kept.",
