@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, interpret, is_plate_like, normalise
+from echallan.anpr.grammar import (
+    ALL_STATE_CODES,
+    STATE_CODES,
+    interpret,
+    is_plate_like,
+    is_word,
+    normalise,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,6 +28,24 @@ from echallan.anpr.grammar import ALL_STATE_CODES, STATE_CODES, interpret, is_pl
 )
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("0regon", True),  # a state's name in script
+        ("Wyoming", True),
+        ("Oregon 2ND", True),  # more lowercase letters than capitals
+        ("NY 2ND", False),
+        ("FMPx703", False),  # one lowercase mark
+        ("mh 12", False),  # two lowercase letters: a plate read in the wrong case
+        ("mh12ab1234", False),  # a plate read in the wrong case: more digits than letters
+        ("family", True),
+        ("", False),
+    ],
+)
+def test_is_word(raw: str, word: bool) -> None:
+    assert is_word(raw) is word
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from echallan.anpr.reader import (
     AUTO_ACCEPT_THRESHOLD,
     CORRECTION_FACTOR,
     FOREIGN_FACTOR,
+    JUNK_FACTOR,
     PLAIN_FACTOR,
     SAME_GLYPH_FACTOR,
     SHORT_LINE_FACTOR,
@@ -117,6 +118,14 @@ def test_plain_plate_line_scores_below_mixed_foreign() -> None:
     short = to_read(Candidate((line("T2R", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
     assert (short.text, short.country) == ("T2R", "foreign")
     assert short.confidence == pytest.approx(FOREIGN_FACTOR * SHORT_LINE_FACTOR)  # below any longer read
+
+
+def test_a_word_in_lowercase_is_no_plate() -> None:
+    word = to_read(Candidate((line("0regon", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
+    assert (word.country, word.valid) == ("", False)
+    assert word.confidence == pytest.approx(JUNK_FACTOR)
+    plate = to_read(Candidate((line("NY 2ND", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
+    assert (plate.text, plate.country) == ("NY2ND", "foreign")
 
 
 # --------------------------------------------------------------------------- geometry

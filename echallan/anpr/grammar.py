@@ -118,6 +118,19 @@ class PlateText:
 # or state outline, FMPx703 for FMP703), not a plate character: TRAIN-half reads with one, dropping it gave
 # the label 4 times, keeping it 0 times (no Indian read had one).
 _LONE_LOWER = re.compile(r"^[^a-z]*[a-z][^a-z]*$")
+# Three or more lowercase letters, more than the capitals and digits, are a word (``is_word``): on US plate
+# crops the recogniser read Oregon in script as 0regon, a "plate" that outranked NY 2ND (2026-12-07; no other
+# top read of the three sets had 3+ lowercase letters).
+WORD_LOWER = 3
+
+
+def is_word(raw: str) -> bool:
+    """Mostly lowercase letters: a word printed on or near the plate (a US state's name in script, Oregon),
+    not a plate number, which is written in capitals: WORD_LOWER or more lowercase letters, more than the
+    capitals and more than the digits (a plate read in the wrong case, mh12ab1234, is still a plate)."""
+    lower = sum(c.isascii() and c.islower() for c in raw)
+    upper = sum(c.isascii() and c.isupper() for c in raw)
+    return lower >= WORD_LOWER and lower > max(upper, sum(c.isdigit() for c in raw))
 
 
 def normalise(raw: str) -> str:

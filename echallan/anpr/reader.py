@@ -25,12 +25,14 @@ import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
 from echallan.anpr.grammar import (
+    PlateText,
     interpret,
     is_bottom_row,
     is_indian_part,
     is_indian_tail,
     is_mixed,
     is_plate_like,
+    is_word,
 )
 from echallan.anpr.localise import (
     Candidate,
@@ -117,7 +119,8 @@ def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> P
     and by ``factor`` (geometry). ``plate_line``: the candidate is a located plate's main text
     (``interpret``)."""
     text = "".join(clean(ln.text) for ln in cand.lines)
-    parsed = interpret(text, plate_line)
+    words = all(is_word(ln.text) for ln in cand.lines)  # Oregon in script: not a plate's number
+    parsed = PlateText(text, False, "") if words else interpret(text, plate_line)
     conf = cand.ocr_confidence * factor
     if parsed.valid:
         shape = parsed.shape_corrections
