@@ -33,6 +33,7 @@ from echallan.anpr.reader import (
     PlateReader,
     _score,
     _whole_read,
+    containers_first,
     to_read,
 )
 from echallan.anpr.variants import weakest, without_doubtful_char
@@ -253,6 +254,16 @@ def test_a_box_inside_a_plate_already_read_is_skipped() -> None:
     backend.calls.clear()
     PlateReader(backend, FixedLocaliser([plate])).read(image)
     assert one == len(backend.calls)  # the sticker box inside the plate was not read
+    backend.calls.clear()
+    PlateReader(backend, FixedLocaliser([replace(sticker, confidence=0.95), plate])).read(image)
+    assert one == len(backend.calls)  # ... nor when it was found surer than the plate
+
+
+def test_a_box_inside_another_is_read_after_every_other_box() -> None:
+    plate, sticker = PlateBox(Box(50, 50, 350, 150), 0.7), PlateBox(Box(300, 55, 340, 80), 0.7)
+    other = PlateBox(Box(0, 160, 100, 190), 0.5)
+    assert containers_first([sticker, other, plate]) == [other, plate, sticker]
+    assert containers_first([plate, other]) == [plate, other]
 
 
 def test_a_lone_lowercase_letter_is_a_mark_not_a_character() -> None:

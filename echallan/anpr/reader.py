@@ -206,6 +206,16 @@ def _plate_sure(reads: Sequence[PlateRead]) -> bool:
     )
 
 
+def containers_first(plates: Sequence[PlateBox]) -> list[PlateBox]:
+    """``plates`` in order, but a box lying inside a bigger one (``NESTED``) after every box that is not: a
+    registration sticker on a plate, found as sure as the plate (09-09 on FAMILY), is then never read in
+    place of the plate (``read`` skips a box inside a plate already read)."""
+    inner = [any(overlap(p.box, q.box) > NESTED and p.box.area < q.box.area for q in plates) for p in plates]
+    return [p for p, nested in zip(plates, inner, strict=True) if not nested] + [
+        p for p, nested in zip(plates, inner, strict=True) if nested
+    ]
+
+
 class PlateReader:
     """Reads plates in a BGR uint8 image (whole photo or vehicle crop); reads best first.
 
@@ -282,7 +292,7 @@ class PlateReader:
         reads: list[PlateRead] = []
         if self.localiser is not None:
             done: list[Box] = []
-            for plate in self.localiser.locate(image)[:MAX_PLATES]:
+            for plate in containers_first(self.localiser.locate(image)[:MAX_PLATES]):
                 if any(overlap(plate.box, b) > NESTED and plate.box.area < b.area for b in done):
                     continue  # a box inside a plate already read: a sticker or a word on that plate
                 done.append(plate.box)
