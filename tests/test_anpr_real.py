@@ -168,3 +168,17 @@ def test_per_character_confidence_on_a_two_line_plate() -> None:
     pairs = reader.char_confidences(plate.image, "DL6VMD0516")  # read top row, then bottom row
     assert "".join(c for c, _ in pairs) == "DL6VMD0516"
     assert all(0.5 < s <= 1.0 for _, s in pairs)
+
+
+@pytest.mark.parametrize("seed", [171, 297])  # bench/stress.py's plates 171 and 297 (seeds [2026, n])
+def test_a_tilted_two_line_plate_is_read_whole(reader: PlateReader, seed: int) -> None:
+    """The plate recogniser reads these tilted two-line plates as their bottom row with a digit lost
+    (RS255 for RJ 75 / RS 2505); the top row, read on its own, holds a state and district, so the plate's
+    text path reads both rows."""
+    from echallan.anpr.synth import random_plate_text, render_plate
+
+    rng = np.random.default_rng([2026, seed])
+    plate = render_plate(random_plate_text(rng), rng)
+    assert plate.layout is Layout.TWO_LINE
+    top = reader.read(plate.image)[0]
+    assert (top.text, top.valid, top.layout) == (plate.text, True, Layout.TWO_LINE)

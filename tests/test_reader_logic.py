@@ -7,7 +7,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from echallan.anpr.grammar import interpret, is_bottom_row, is_indian_part, is_indian_tail, normalise
+from echallan.anpr import reader as reader_module
+from echallan.anpr.grammar import (
+    has_state_head,
+    interpret,
+    is_bottom_row,
+    is_indian_part,
+    is_indian_tail,
+    is_short_bottom_row,
+    normalise,
+)
 from echallan.anpr.localise import (
     Candidate,
     PlateBox,
@@ -468,6 +477,58 @@ def test_a_sure_foreign_read_stays_when_the_rows_are_no_indian_plate() -> None:
     main = TwoRowRecogniser("OHIO", "ABC 1234")  # a US plate's state name over its number
     assert read_with(main, FixedRecogniser("ABC1234", 0.99)) == ["ABC1234"]
     assert main.predicted == 1  # it looked, and kept the foreign read
+
+
+class TopRowRecogniser(TwoRowRecogniser):
+    """As TwoRowRecogniser; a crop of ``TOP_ROW``'s shape (the plate's top row, as the test cuts it) is
+    recognised as ``top_read``."""
+
+    TOP_ROW = np.zeros((7, 7, 3), np.uint8)
+
+    def __init__(self, top: str, bottom: str, top_read: str) -> None:
+        super().__init__(top, bottom)
+        self.top_read = top_read
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        if crop.shape == self.TOP_ROW.shape:
+            return TextLine(self.top_read, 0.99, Box(0, 0, 7, 7))
+        return super().recognise(crop)
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "top_read", "damaged", "want", "looked"),
+    [
+        ("RJ 75", "RS 2505", "2RJ75", "RS255", "RJ75RS2505", True),  # the top row holds a state and district
+        ("OHIO", "ABC 123", "OHIO", "ABC123", "ABC123", False),  # a US plate: no text path
+    ],
+)
+def test_a_damaged_bottom_row_gives_way_where_the_top_row_reads_indian(
+    monkeypatch: pytest.MonkeyPatch,
+    top: str,
+    bottom: str,
+    top_read: str,
+    damaged: str,
+    want: str,
+    looked: bool,
+) -> None:
+    monkeypatch.setattr(reader_module, "split_rows", lambda crop: (TopRowRecogniser.TOP_ROW, crop))
+    main = TopRowRecogniser(top, bottom, top_read)
+    assert read_with(main, FixedRecogniser(damaged, 0.99))[0] == want
+    assert main.predicted == int(looked)
+
+
+@pytest.mark.parametrize(
+    ("text", "short"), [("RS255", True), ("SJ341", True), ("ABC1234", False), ("RS2505", False)]
+)
+def test_short_bottom_rows(text: str, short: bool) -> None:
+    assert is_short_bottom_row(text) is short
+
+
+@pytest.mark.parametrize(
+    ("text", "head"), [("2RJ75", True), ("TS31", True), ("OHIO", False), ("CA2023", False)]
+)
+def test_state_heads(text: str, head: bool) -> None:
+    assert has_state_head(text) is head
 
 
 def test_a_sure_indian_read_never_asks_the_plate_recogniser() -> None:

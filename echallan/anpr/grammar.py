@@ -339,6 +339,24 @@ def is_bottom_row(text: str) -> bool:
     return bool(_BOTTOM_ROW.match(text)) or is_indian_part(text)
 
 
+# A two-line plate's bottom row with a digit of its number lost (1-3 series letters, 3 digits): the plate
+# recogniser read a tilted RJ 75 / RS 2505 as RS255 and TS 31 / SJ 3415 as SJ341 (bench/stress.py). Many US
+# plates have this shape too (ABC123), so the reader checks the plate's top row before looking further.
+_SHORT_BOTTOM_ROW = re.compile(r"^[A-Z]{1,3}\d{3}$")
+
+
+def has_state_head(text: str) -> bool:
+    """Whether ``text`` holds a state code and a district (RJ75 in 2RJ75, a top row read with the IND strip's
+    edge): what the top row of a two-line Indian plate reads as."""
+    return any(m.group(1) in ALL_STATE_CODES for m in re.finditer(r"(?=([A-Z]{2})\d{1,2})", text))
+
+
+def is_short_bottom_row(text: str) -> bool:
+    """Whether ``text`` could be a two-line Indian plate's bottom row with a digit lost
+    (``_SHORT_BOTTOM_ROW``)."""
+    return bool(_SHORT_BOTTOM_ROW.match(text))
+
+
 def is_mixed(text: str) -> bool:
     """Letters and digits together (a foreign read's kind "mixed"), not letters only or digits only."""
     return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)

@@ -26,13 +26,16 @@ import numpy as np
 from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
 from echallan.anpr.grammar import (
     PlateText,
+    has_state_head,
     interpret,
     is_bottom_row,
     is_indian_part,
     is_indian_tail,
     is_mixed,
     is_plate_like,
+    is_short_bottom_row,
     is_word,
+    normalise,
 )
 from echallan.anpr.localise import (
     Candidate,
@@ -365,14 +368,26 @@ class PlateReader:
 
     def _unless_indian(self, image: np.ndarray, box: Box, foreign: list[PlateRead]) -> list[PlateRead]:
         """A sure foreign whole-plate read, unless it may be the bottom row of a two-line Indian plate
-        (``grammar.is_bottom_row``) and the plate's text path reads a sure, valid Indian plate
+        (``grammar.is_bottom_row``; or ``is_short_bottom_row`` below a top row that reads as an Indian one:
+        ``_indian_top_row``) and the plate's text path reads a sure, valid Indian plate
         (``PLATE_SURE``). The whole-plate read of a two-line plate whose top row is short (DL 6 / VMD 0516,
         MN 23 / TC 1114) is often its bottom row alone, which reads as a foreign plate."""
-        if not is_bottom_row(foreign[0].text):
+        text = foreign[0].text
+        if not is_bottom_row(text) and not (is_short_bottom_row(text) and self._indian_top_row(image, box)):
             return foreign
         found = self._crop_text(image, box, self.backend)
         indian = [r for r in found if r.valid and r.confidence >= PLATE_SURE]
         return rank(foreign + indian) if indian else foreign
+
+    def _indian_top_row(self, image: np.ndarray, box: Box) -> bool:
+        """Whether the plate's top half (``crops.split_rows``), recognised on its own, reads as the top row of
+        a two-line Indian plate (a state code and district: ``grammar.has_state_head``). One recogniser
+        call: a cheap check before the text path on plates whose whole read may be a damaged bottom row."""
+        loose = cut(image, box, *ROWS_MARGIN)
+        rows = split_rows(loose[0]) if loose is not None else None
+        if rows is None or not isinstance(self.backend, Recogniser):
+            return False
+        return has_state_head(normalise(self.backend.recognise(rows[0]).text))
 
     def _read_whole(self, image: np.ndarray, box: Box, rec: Recogniser) -> list[PlateRead]:
         """The located plate recognised whole from each ``WHOLE_MARGINS`` crop in turn (at most
