@@ -33,6 +33,7 @@ from echallan.anpr.reader import (
     CORRECTION_FACTOR,
     FOREIGN_FACTOR,
     JUNK_FACTOR,
+    NO_SERIES_FACTOR,
     PLAIN_FACTOR,
     SAME_GLYPH_FACTOR,
     SHORT_LINE_FACTOR,
@@ -116,6 +117,9 @@ def test_correction_factors() -> None:
     assert conf("MH12ABO123") == pytest.approx(SAME_GLYPH_FACTOR)
     assert conf("MH12ABZ123") < AUTO_ACCEPT_THRESHOLD  # Z -> 2 alone keeps a read from auto-acceptance
     assert conf("MH12ABZ123") == pytest.approx(CORRECTION_FACTOR)
+    assert conf("KA031351") == pytest.approx(NO_SERIES_FACTOR)  # valid, but series letters may be lost
+    assert conf("KA031351") < AUTO_ACCEPT_THRESHOLD
+    assert conf("DL3C1234") == pytest.approx(1.0)  # Delhi's class letter is a letter after the district
 
 
 def test_plain_plate_line_scores_below_mixed_foreign() -> None:
