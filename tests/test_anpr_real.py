@@ -182,3 +182,23 @@ def test_a_tilted_two_line_plate_is_read_whole(reader: PlateReader, seed: int) -
     assert plate.layout is Layout.TWO_LINE
     top = reader.read(plate.image)[0]
     assert (top.text, top.valid, top.layout) == (plate.text, True, Layout.TWO_LINE)
+
+
+@pytest.mark.parametrize(
+    ("image", "label"),
+    [
+        ("id1567.png", "46914"),  # N 46 914: a lower N before the number
+        ("nc812.png", "3887"),  # VF stacked beside 3887
+        ("mi172.png", "D0N0R"),  # the DONATE LIFE badge
+        ("id400.png", "B33333"),  # Idaho's county code B is printed full height: part of the number
+    ],
+)
+def test_small_print_beside_a_foreign_number_is_left_out(reader: PlateReader, image: str, label: str) -> None:
+    """Real plate crops (openalpr_us_platecrops) whose whole-plate read took in small print (2026-12-07)."""
+    import cv2
+
+    path = DATASETS / "openalpr_us_platecrops" / "images" / image
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    reads = reader.read(cv2.imread(str(path)))
+    assert reads and (reads[0].text, reads[0].country) == (label, "foreign")

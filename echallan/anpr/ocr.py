@@ -64,6 +64,14 @@ class Recogniser(ABC):
         """Return the text, its confidence and the crop's own box (empty text when nothing is read)."""
 
 
+class TextDetector(ABC):
+    """Finds where text lines are in a BGR uint8 image, without reading them."""
+
+    @abstractmethod
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """Return the boxes of the text lines in ``image``, in its pixel coordinates."""
+
+
 #: Longest side the text detector works at (rapidocr's default instead scales the SHORTEST side up to
 #: 736 px, which made a 320x156 plate crop a 1510x736 detection). Recognition always uses the
 #: full-resolution pixels, so only the detection of small text depends on this.
@@ -87,7 +95,7 @@ def plate_rec_model() -> Path | None:
     return path if path.is_file() else None
 
 
-class RapidOcrBackend(OcrBackend, Recogniser):
+class RapidOcrBackend(OcrBackend, Recogniser, TextDetector):
     """rapidocr (PP-OCRv6 det + rec, ONNX Runtime on CPU); the engine is built once.
 
     The 0/180 degree line classifier is off by default: plates are upright and it costs a model call.
@@ -137,6 +145,11 @@ class RapidOcrBackend(OcrBackend, Recogniser):
             box, poly = box_from_polygon(pts)
             lines.append(TextLine(str(text), float(score), box, poly))
         return lines
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        out = self._engine(image, use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(out, "boxes", None)
+        return [] if boxes is None else [box_from_polygon(pts)[0] for pts in boxes]
 
     def recognise(self, crop: np.ndarray) -> TextLine:
         out = self._engine(crop, use_det=False, use_cls=False, use_rec=True, return_word_box=True)

@@ -47,7 +47,15 @@ from echallan.anpr.localise import (
     overlap,
     skipped,
 )
-from echallan.anpr.ocr import OcrBackend, RapidOcrBackend, Recogniser, TextLine, plate_recogniser
+from echallan.anpr.ocr import (
+    OcrBackend,
+    RapidOcrBackend,
+    Recogniser,
+    TextDetector,
+    TextLine,
+    plate_recogniser,
+)
+from echallan.anpr.smallprint import number_span, trimmed
 from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest, without_doubtful_char
 from echallan.types import Box, Layout, PlateRead
 
@@ -92,6 +100,8 @@ SHORT_NUMBER_FACTOR = 0.9
 # bench's seed 2027 auto-accepted CG230512 for a tilted CG23J0512 at 0.97. Never auto-accepted on its own.
 NO_SERIES_FACTOR = 0.9
 ROW_MARGIN_X, ROW_MARGIN_Y = 0.5, 0.15  # second-look crop margin around a row, in row heights
+# margin around a plate number's span re-read alone (``smallprint``), in its heights: x, y
+NUMBER_MARGIN = (0.05, 0.1)
 # An image smaller than this (longest side) with no sure read at its own size is detected again upscaled
 # to it: small vehicle crops carry text too small for the detector. Not always: upscaling first costs
 # 1.5-2x the time and reads ready-cut plate crops worse (70 -> 60 % exact, openalpr_us_platecrops).
@@ -341,8 +351,9 @@ class PlateReader:
                 parts = [r for r in whole if r.country == "foreign" and not _foreign_line(r)]
                 parts = [r for r in parts if _plate_sure([r])]
                 if _plate_sure(other):
-                    return self._unless_indian(image, box, other)
+                    return self._unless_indian(image, box, self._without_small_print(image, box, other))
                 if other:  # on foreign plates it reads better than the shipped one: its reads replace those
+                    other = self._without_small_print(image, box, other)
                     reads = rank([r for r in reads if r.country != "foreign"] + other)
                     # mixed: a plate number, not a row of digits (a two-line Indian plate's bottom row: 1111)
                     if is_mixed(other[0].text) and not any(r.valid for r in reads):
@@ -383,6 +394,30 @@ class PlateReader:
         found = self._crop_text(image, box, self.backend)
         indian = [r for r in found if r.valid and r.confidence >= PLATE_SURE]
         return rank(foreign + indian) if indian else foreign
+
+    def _without_small_print(self, image: np.ndarray, box: Box, reads: list[PlateRead]) -> list[PlateRead]:
+        """The plate recogniser's best whole-plate read without small print read in beside the number
+        (``smallprint``): the plate's text boxes found (detection only), the number's span recognised on
+        its own, and the top read trimmed to what that spells, where it stays a foreign read."""
+        loose = cut(image, box, *ROWS_MARGIN)
+        if not reads or loose is None or not isinstance(self.foreign, TextDetector):
+            return reads
+        crop = loose[0]
+        scale = PLATE_TEXT_HEIGHT / crop.shape[0]
+        span = number_span(self.foreign.detect(cv2.resize(crop, None, fx=scale, fy=scale)))
+        if span is None:
+            return reads
+        at = scaled(span.box, 1 / scale)
+        x1, y1, x2, y2 = expand(
+            at, NUMBER_MARGIN[0] * at.height, NUMBER_MARGIN[1] * at.height, *crop.shape[1::-1]
+        )
+        line = self.foreign.recognise(crop[y1:y2, x1:x2])
+        top = reads[0]
+        text = trimmed(top.text, normalise(line.text), span.left, span.right)
+        if text is None:
+            return reads
+        read = to_read(Candidate((replace(line, text=text, box=box),), Layout.ONE_LINE), plate_line=True)
+        return rank([read, *reads[1:]]) if read.country == "foreign" else reads
 
     def _indian_top_row(self, image: np.ndarray, box: Box) -> bool:
         """Whether the plate's top half (``crops.split_rows``), recognised on its own, reads as the top row of
