@@ -22,8 +22,9 @@ def test_a_single_letter_box_holds_text_as_high_as_a_long_line_box() -> None:
 
 
 def test_text_height_rises_with_the_box() -> None:
-    heights = [text_height(Box(0, 0, 200, h)) for h in (20, 40, 60, 80)]
-    assert heights == sorted(heights) and all(0 < h < b for h, b in zip(heights, (20, 40, 60, 80), strict=True))
+    boxes = (20, 40, 60, 80)
+    heights = [text_height(Box(0, 0, 200, h)) for h in boxes]
+    assert heights == sorted(heights) and all(0 < h < b for h, b in zip(heights, boxes, strict=True))
 
 
 def test_no_span_without_small_print_beside_the_number() -> None:

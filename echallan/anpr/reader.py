@@ -55,7 +55,7 @@ from echallan.anpr.ocr import (
     TextLine,
     plate_recogniser,
 )
-from echallan.anpr.smallprint import number_span, trimmed
+from echallan.anpr.smallprint import MIN_NUMBER, number_span, trimmed
 from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest, without_doubtful_char
 from echallan.types import Box, Layout, PlateRead
 
@@ -400,7 +400,12 @@ class PlateReader:
         (``smallprint``): the plate's text boxes found (detection only), the number's span recognised on
         its own, and the top read trimmed to what that spells, where it stays a foreign read."""
         loose = cut(image, box, *ROWS_MARGIN)
-        if not reads or loose is None or not isinstance(self.foreign, TextDetector):
+        if (
+            not reads
+            or len(reads[0].text) <= MIN_NUMBER
+            or loose is None
+            or not isinstance(self.foreign, TextDetector)
+        ):
             return reads
         crop = loose[0]
         scale = PLATE_TEXT_HEIGHT / crop.shape[0]
