@@ -200,7 +200,7 @@ def test_small_print_beside_a_foreign_number_is_left_out(reader: PlateReader, im
     path = DATASETS / "openalpr_us_platecrops" / "images" / image
     if not path.exists():
         pytest.skip(f"{path} not found")
-    image = cv2.imread(str(path))
-    assert image is not None, path
-    reads = reader.read(image)
+    picture = cv2.imread(str(path))
+    assert picture is not None, path
+    reads = reader.read(picture)
     assert reads and (reads[0].text, reads[0].country) == (label, "foreign")
