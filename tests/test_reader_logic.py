@@ -14,6 +14,7 @@ from echallan.anpr.grammar import (
     is_bottom_row,
     is_indian_part,
     is_indian_tail,
+    is_overlay,
     is_short_bottom_row,
     normalise,
 )
@@ -140,6 +141,21 @@ def test_a_word_in_lowercase_is_no_plate() -> None:
     assert word.confidence == pytest.approx(JUNK_FACTOR)
     plate = to_read(Candidate((line("NY 2ND", 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
     assert (plate.text, plate.country) == ("NY2ND", "foreign")
+
+
+@pytest.mark.parametrize("raw", ["13:17:05", "8 13:17:05", "09:45", "2014-05-08", "08/05/2014", "08.05.14"])
+def test_a_camera_time_or_date_stamp_is_no_plate(raw: str) -> None:
+    assert is_overlay(raw)
+    stamp = to_read(Candidate((line(raw, 0, 0, 100, 40, 1.0),), Layout.ONE_LINE), plate_line=True)
+    assert (stamp.country, stamp.valid) == ("", False)
+    assert stamp.confidence == pytest.approx(JUNK_FACTOR)
+
+
+@pytest.mark.parametrize(
+    "raw", ["MH 12 AB 1234", "MH-12-AB-1234", "KA-05-1234", "123-456", "CEMENT0", "22BH1234AA"]
+)
+def test_plates_are_no_stamps(raw: str) -> None:
+    assert not is_overlay(raw)
 
 
 # --------------------------------------------------------------------------- geometry

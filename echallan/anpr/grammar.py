@@ -133,6 +133,16 @@ def is_word(raw: str) -> bool:
     return lower >= WORD_LOWER and lower > max(upper, sum(c.isdigit() for c in raw))
 
 
+# A camera's time or date stamp burnt into the frame: 13:17:05, 13:17, 2014-05-08, 08/05/2014.
+_OVERLAY = re.compile(r"\d{1,2}:\d{2}|\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2,4}")
+
+
+def is_overlay(raw: str) -> bool:
+    """A time of day or a date as a camera stamps it on the frame (``_OVERLAY``), not a plate: junction
+    cameras burn one into every frame, and its digits read as a plausible foreign plate (131705)."""
+    return _OVERLAY.search(raw) is not None
+
+
 def normalise(raw: str) -> str:
     """Uppercase, fold look-alike Unicode (full-width etc.) and keep only A-Z0-9; a lone lowercase letter
     among at least 4 capitals and digits is dropped (``_LONE_LOWER``)."""

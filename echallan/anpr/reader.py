@@ -32,6 +32,7 @@ from echallan.anpr.grammar import (
     is_indian_part,
     is_indian_tail,
     is_mixed,
+    is_overlay,
     is_plate_like,
     is_short_bottom_row,
     is_word,
@@ -138,7 +139,8 @@ def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> P
     (``interpret``)."""
     text = "".join(clean(ln.text) for ln in cand.lines)
     words = all(is_word(ln.text) for ln in cand.lines)  # Oregon in script: not a plate's number
-    parsed = PlateText(text, False, "") if words else interpret(text, plate_line)
+    stamp = any(is_overlay(ln.text) for ln in cand.lines)  # the camera's clock: 13:17:05
+    parsed = PlateText(text, False, "") if words or stamp else interpret(text, plate_line)
     conf = cand.ocr_confidence * factor
     if parsed.valid:
         shape = parsed.shape_corrections
