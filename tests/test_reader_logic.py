@@ -29,7 +29,8 @@ from echallan.anpr.localise import (
     skipped,
 )
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
-from echallan.anpr.reader import (
+from echallan.anpr.reader import WIDEN_LEFT, PlateReader, containers_first
+from echallan.anpr.scoring import (
     AUTO_ACCEPT_THRESHOLD,
     CORRECTION_FACTOR,
     FOREIGN_FACTOR,
@@ -40,12 +41,9 @@ from echallan.anpr.reader import (
     SHORT_LINE_FACTOR,
     SKIPPED_TEXT_FACTOR,
     SMALL_TEXT_FACTOR,
-    WIDEN_LEFT,
-    PlateReader,
-    _score,
-    _whole_read,
-    containers_first,
+    score,
     to_read,
+    whole_read,
 )
 from echallan.anpr.variants import weakest, without_doubtful_char
 from echallan.types import Box, Layout
@@ -188,7 +186,7 @@ def test_small_stacked_state_and_series_before_the_number() -> None:
     whole = next(c for c in cands if "".join(ln.text for ln in c.lines) == "MH 13BN4348")
     assert skipped(jump, lines) == 1 and skipped(whole, lines) == 0
     assert to_read(whole).text == "MH13BN4348"
-    assert _score(jump, lines, in_plate=False)[1] == pytest.approx(SKIPPED_TEXT_FACTOR)
+    assert score(jump, lines, in_plate=False)[1] == pytest.approx(SKIPPED_TEXT_FACTOR)
 
 
 def test_skipped_counts_a_neighbour_on_the_row_but_not_small_print() -> None:
@@ -217,7 +215,7 @@ def test_the_ind_strip_written_upwards_is_no_part_of_the_plate() -> None:
     assert "UP 574783" in found and not any("ANI" in t for t in found)
     two_line = next(c for c in find_candidates(lines, plate=True) if c.layout is Layout.TWO_LINE)
     assert skipped(two_line, lines) == 0 and height_share(two_line, lines) == 1.0
-    assert _score(two_line, lines, True)[0].text == "UP574783"
+    assert score(two_line, lines, True)[0].text == "UP574783"
     # a lone upright character is still text (Q of 25 BH / 7122 Q may stand apart), and so is a short word
     assert not noise(line("Q", 135, 50, 160, 100)) and not noise(line("BH", 135, 50, 170, 100))
     assert noise(line("IND", 0, 0, 90, 30)) and noise(line(" - ", 0, 0, 90, 30))
@@ -232,14 +230,14 @@ def test_plate_number_is_the_tallest_text_in_a_located_plate() -> None:
     assert height_share(Candidate((lines[1],), Layout.ONE_LINE), lines) == 1.0
     assert height_share(Candidate((lines[0],), Layout.ONE_LINE), lines) < 0.5
     reads = {
-        r.text: (r, f, main) for r, f, main in (_score(c, lines, True) for c in find_candidates(lines, True))
+        r.text: (r, f, main) for r, f, main in (score(c, lines, True) for c in find_candidates(lines, True))
     }
     number, factor, main = reads["498354"]
     assert main and factor == 1.0 and number.country == "foreign"
     sticker, factor, main = reads["SEP15"]
     assert not main and factor == pytest.approx(SMALL_TEXT_FACTOR) and sticker.confidence < number.confidence
     # outside a located plate, size says nothing (a shop sign may be the tallest text)
-    assert _score(find_candidates(lines)[0], lines, in_plate=False)[1] == 1.0
+    assert score(find_candidates(lines)[0], lines, in_plate=False)[1] == 1.0
 
 
 def test_letters_only_lines_only_inside_a_plate() -> None:
@@ -320,11 +318,11 @@ def test_a_doubtful_character_is_dropped() -> None:
 def test_whole_read_drops_a_graphic_only_where_the_read_is_not_indian() -> None:
     box = Box(0, 0, 100, 30)
     graphic = TextLine("YDR1431", 0.9, box, (), (1.0, 1.0, 1.0, 0.3, 1.0, 1.0, 1.0))
-    assert _whole_read(graphic, box)[0].text == "YDR431"
+    assert whole_read(graphic, box)[0].text == "YDR431"
     indian = TextLine("MH15BD8877", 0.95, box, (), (0.47,) + (1.0,) * 9)
-    assert _whole_read(indian, box)[0].text == "MH15BD8877"  # valid as read: kept
+    assert whole_read(indian, box)[0].text == "MH15BD8877"  # valid as read: kept
     junk = TextLine("NMH14EU3498", 0.95, box, (), (0.3,) + (1.0,) * 10)
-    fixed = _whole_read(junk, box)[0]
+    fixed = whole_read(junk, box)[0]
     assert fixed.text == "MH14EU3498" and fixed.valid
     assert fixed.confidence == pytest.approx(CORRECTION_FACTOR)  # never auto-accepted on its own
     assert fixed.confidence < AUTO_ACCEPT_THRESHOLD

@@ -16,7 +16,8 @@ from echallan.anpr.ocr import (
     TextLine,
     make_backend,
 )
-from echallan.anpr.reader import AUTO_ACCEPT_THRESHOLD, PlateReader
+from echallan.anpr.reader import PlateReader
+from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD
 from echallan.anpr.voting import vote
 
 __all__ = [

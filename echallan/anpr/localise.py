@@ -299,7 +299,7 @@ def grow(box: Box, fx: float, fy: float, width: int, height: int) -> Box:
 
 class TextDetLocaliser(PlateLocaliser):
     """Plate regions from detected text: candidates of ``find_candidates``, grown a little (TEXT_TO_PLATE_*),
-    scored as the reader scores their text (``reader.to_read``: grammar-valid first)."""
+    scored as the reader scores their text (``scoring.to_read``: grammar-valid first)."""
 
     def __init__(self, backend: OcrBackend | None = None) -> None:
         if backend is None:
@@ -309,7 +309,7 @@ class TextDetLocaliser(PlateLocaliser):
         self.backend = backend
 
     def locate(self, image: np.ndarray) -> list[PlateBox]:
-        from echallan.anpr.reader import to_read  # the reader builds on this module
+        from echallan.anpr.scoring import to_read  # scoring builds on this module
 
         h, w = image.shape[:2]
         found = []

@@ -12,11 +12,14 @@ Works on a whole photo or on a vehicle crop, along one of two paths:
   (``echallan.anpr.localise.find_candidates``); unless the first read is valid and confident, the best
   candidate's rows are recognised again on their own crops (no second detection), and a small image is
   detected again upscaled.
+
+How sure each read is, and when a plate's reading may stop: ``echallan.anpr.scoring``. Small print read
+into a foreign plate's number is trimmed off: ``echallan.anpr.smallprint``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -25,17 +28,11 @@ import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
 from echallan.anpr.grammar import (
-    PlateText,
     has_state_head,
-    interpret,
     is_bottom_row,
-    is_indian_part,
     is_indian_tail,
     is_mixed,
-    is_overlay,
-    is_plate_like,
     is_short_bottom_row,
-    is_word,
     normalise,
 )
 from echallan.anpr.localise import (
@@ -44,9 +41,7 @@ from echallan.anpr.localise import (
     PlateLocaliser,
     clean,
     find_candidates,
-    height_share,
     overlap,
-    skipped,
 )
 from echallan.anpr.ocr import (
     OcrBackend,
@@ -56,50 +51,26 @@ from echallan.anpr.ocr import (
     TextLine,
     plate_recogniser,
 )
+from echallan.anpr.scoring import (
+    AUTO_ACCEPT_THRESHOLD,
+    FOREIGN_FACTOR,
+    PLAIN_FACTOR,
+    PLATE_SURE,
+    foreign_line,
+    is_year,
+    plate_sure,
+    rank,
+    score,
+    to_read,
+    whole_read,
+    worth,
+)
 from echallan.anpr.smallprint import MIN_NUMBER, number_span, trimmed
-from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest, without_doubtful_char
+from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest
 from echallan.types import Box, Layout, PlateRead
 
 __all__ = ["AUTO_ACCEPT_THRESHOLD", "PlateReader", "find_candidates", "rank", "to_read"]
 
-# Rule (`bench/anpr.py`, `choose_threshold`; sweep in docs/BENCHMARKS.md): the lowest threshold of its grid
-# that lies above every single doubt factor below (one shape correction, CORRECTION_FACTOR 0.85; a short
-# number, SHORT_NUMBER_FACTOR 0.9; no series letters, NO_SERIES_FACTOR 0.9: such a read is never
-# auto-accepted on its own) and at and above which the auto-accepted reads of the EVEN rows of all three
-# plate sets, pooled (images and vehicle crops, top read; a US plate accepted is wrong), are >= 99.5 % exact.
-# Full run 2026-11-22: the data alone allow 0.85 (119 accepted, all exact), the doubt factors 0.92; odd rows
-# at 0.92: 117 accepted, all exact; at 0.85-0.88 one truncated read (GJ05JD97) was accepted. Run 2026-12-07
-# (with NO_SERIES_FACTOR): 0.92 again; odd rows 115 accepted, all exact (india_plates_dev 85.6 % covered).
-AUTO_ACCEPT_THRESHOLD = 0.92
-
-FOREIGN_FACTOR = 0.6  # a plausible non-Indian read keeps at most 60 % of its OCR confidence
-# A located plate's number line of letters only or digits only (``interpret(plate_line=True)``, kind "plain"):
-# foreign, but below PLATE_SURE_FOREIGN, so it never ends the search before the plate's text path has looked
-# (the whole-plate read of a two-line Indian plate is often its bottom row alone: 00000, BW2586).
-PLAIN_FACTOR = 0.5
-# Geometry, inside a located plate: the number is its tallest text. A candidate whose tallest line is less
-# than SMALL_TEXT_SHARE of the tallest confident line there (a state name, a date sticker, a dealer's
-# slogan) keeps SMALL_TEXT_FACTOR of its confidence.
-SMALL_TEXT_SHARE, SMALL_TEXT_FACTOR = 0.75, 0.5
-# Anywhere: a candidate that leaves out confident text lying inside its own box (``MH 13`` + ``4348`` around
-# ``BN``) keeps SKIPPED_TEXT_FACTOR of its confidence per line left out.
-SKIPPED_TEXT_FACTOR = 0.5
-JUNK_FACTOR = 0.3  # plate-like but fits no format
-# A located plate's number line of 3 characters (a vanity plate, T2R; ``grammar.interpret``) is more often a
-# fragment of the plate or of a word on it (E51 for SQUAW): it keeps this share of its foreign confidence, so
-# it wins only where nothing longer reads as a plate.
-SHORT_LINE_FACTOR = 0.5
-# Per character the grammar corrects: between look-alikes (grammar.SAME_GLYPH: O/0, I/1), and otherwise
-# (a shape the recogniser saw differently: on the TRAIN half almost always a misread or a foreign plate, see
-# grammar.SAME_GLYPH), low enough that such a read is never auto-accepted on its own.
-SAME_GLYPH_FACTOR, CORRECTION_FACTOR = 0.97, 0.85
-# Plates print the number with leading zeros (RJ27TC0530), so a standard read with fewer than 4 number
-# digits has often lost one at the box edge (GJ05JH250 for GJ05JH2501): not sure enough to stop looking.
-SHORT_NUMBER_FACTOR = 0.9
-# A standard read with no series letters (KA031351: state, district, number) is a valid older format (4 of
-# india_plates_dev's 162 labels), but also what a plate reads as when its series letters are lost: the stress
-# bench's seed 2027 auto-accepted CG230512 for a tilted CG23J0512 at 0.97. Never auto-accepted on its own.
-NO_SERIES_FACTOR = 0.9
 ROW_MARGIN_X, ROW_MARGIN_Y = 0.5, 0.15  # second-look crop margin around a row, in row heights
 # margin around a plate number's span re-read alone (``smallprint``), in its heights: x, y
 NUMBER_MARGIN = (0.05, 0.1)
@@ -126,105 +97,6 @@ MAX_PLATES = 3  # located plates read per image, most confident first, until one
 # read of the wider box is kept.
 WIDEN_LEFT = 0.7
 NESTED = 0.8  # a located box this much (``localise.overlap``) inside a bigger one already read is skipped
-# A located plate's read ends the search when it would be auto-accepted, or when it is foreign
-# (FOREIGN_FACTOR) with an OCR confidence of 0.95. Chosen on the TRAIN half (vehicle crops): these end 38 of
-# 66 india and 72 of 111 US searches after the whole-plate read at no loss of exact reads (0.95 and
-# Indian-only: 30 and 0); at 0.90 a grammar-corrected misread (KL16AV6342 for KL10AV6342, 0.91) stops it.
-PLATE_SURE, PLATE_SURE_FOREIGN = AUTO_ACCEPT_THRESHOLD, 0.57
-
-
-def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> PlateRead:
-    """Apply the grammar; confidence is the OCR confidence scaled down for corrections and invalidity,
-    and by ``factor`` (geometry). ``plate_line``: the candidate is a located plate's main text
-    (``interpret``)."""
-    text = "".join(clean(ln.text) for ln in cand.lines)
-    words = all(is_word(ln.text) for ln in cand.lines)  # Oregon in script: not a plate's number
-    stamp = any(is_overlay(ln.text) for ln in cand.lines)  # the camera's clock: 13:17:05
-    parsed = PlateText(text, False, "") if words or stamp else interpret(text, plate_line)
-    conf = cand.ocr_confidence * factor
-    if parsed.valid:
-        shape = parsed.shape_corrections
-        conf *= SAME_GLYPH_FACTOR ** (parsed.corrections - shape) * CORRECTION_FACTOR**shape
-        digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
-        conf *= SHORT_NUMBER_FACTOR if parsed.kind == "standard" and digits < 4 else 1.0
-        conf *= NO_SERIES_FACTOR if parsed.kind == "standard" and parsed.text[2:].isdigit() else 1.0
-    elif parsed.country == "foreign":
-        conf *= FOREIGN_FACTOR if parsed.kind == "mixed" else PLAIN_FACTOR
-        conf *= SHORT_LINE_FACTOR if len(parsed.text) < 4 else 1.0
-    else:
-        conf *= JUNK_FACTOR
-    country = "IN" if parsed.valid else (parsed.country or "")
-    return PlateRead(
-        text=parsed.text,
-        confidence=float(conf),
-        box=cand.box,
-        valid=parsed.valid,
-        layout=cand.layout,
-        country=country,
-        raw=cand.raw,
-    )
-
-
-def _whole_read(line: TextLine, box: Box) -> tuple[PlateRead, TextLine]:
-    """A located plate's whole-plate read, and the line it reads: unless valid, ``line`` without a doubtful
-    character (a plate graphic read as one: ``variants.without_doubtful_char``) where that still reads as
-    a plate. Made valid that way, it costs CORRECTION_FACTOR (never auto-accepted on its own)."""
-    read = to_read(Candidate((replace(line, box=box),), Layout.ONE_LINE), plate_line=True)
-    short = None if read.valid else without_doubtful_char(line)
-    if short is None:
-        return read, line
-    alt = to_read(Candidate((replace(short, box=box),), Layout.ONE_LINE), plate_line=True)
-    if alt.valid:
-        return replace(alt, confidence=alt.confidence * CORRECTION_FACTOR), short
-    return (alt, short) if alt.country == "foreign" else (read, line)
-
-
-def _score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[PlateRead, float, bool]:
-    """``cand`` read with its geometry: the factor for text it skips (SKIPPED_TEXT_FACTOR) and, inside a
-    located plate, for being smaller than the plate's main text (SMALL_TEXT_*); the read, the factor, and
-    whether it is the plate's main line (``to_read(plate_line=...)``)."""
-    factor = SKIPPED_TEXT_FACTOR ** skipped(cand, lines)
-    main = in_plate and height_share(cand, lines) >= SMALL_TEXT_SHARE
-    if in_plate and not main:
-        factor *= SMALL_TEXT_FACTOR
-    return to_read(cand, main, factor), factor, main
-
-
-def _foreign_line(read: PlateRead) -> bool:
-    """A foreign plate's whole read, as the plate recogniser's reads are kept: not Indian, and not the part of
-    an Indian plate that recogniser reads when it skips small text (``grammar.is_indian_part``: a two-line
-    plate's bottom row, a series without its stacked state code, a state and district without the number).
-    Such a part still ranks, when sure, where nothing reads as a valid Indian plate (``_read_box``)."""
-    return read.country == "foreign" and not is_indian_part(read.text)
-
-
-def _year(text: str) -> bool:
-    """A year a registration sticker shows (1980-2039), not a plate number."""
-    return len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2039
-
-
-def _worth(read: PlateRead) -> bool:
-    """Worth keeping: valid, foreign, or at least plate-like (4-13 characters with a digit)."""
-    return read.valid or read.country == "foreign" or is_plate_like(read.text)
-
-
-def rank(reads: Iterable[PlateRead]) -> list[PlateRead]:
-    """Best first; one read per text (the most confident)."""
-    best: dict[str, PlateRead] = {}
-    for r in reads:
-        if r.text not in best or r.confidence > best[r.text].confidence:
-            best[r.text] = r
-    return sorted(best.values(), key=lambda r: (-r.confidence, r.text))
-
-
-def _plate_sure(reads: Sequence[PlateRead]) -> bool:
-    """The best read of a located plate is sure enough to stop reading (PLATE_SURE, PLATE_SURE_FOREIGN)."""
-    if not reads:
-        return False
-    top = reads[0]
-    return (top.valid and top.confidence >= PLATE_SURE) or (
-        top.country == "foreign" and top.confidence >= PLATE_SURE_FOREIGN
-    )
 
 
 def containers_first(plates: Sequence[PlateBox]) -> list[PlateBox]:
@@ -317,7 +189,7 @@ class PlateReader:
                     continue  # a box inside a plate already read: a sticker or a word on that plate
                 done.append(plate.box)
                 reads = rank(reads + self._read_plate(image, plate))
-                if _plate_sure(reads):
+                if plate_sure(reads):
                     return reads
         if reads or (self.localiser is not None and not self.search_whole):
             return reads
@@ -344,15 +216,15 @@ class PlateReader:
         parts: list[PlateRead] = []
         if isinstance(self.backend, Recogniser):
             reads = self._read_whole(image, box, self.backend)
-            indian = bool(reads) and reads[0].valid and _plate_sure(reads)
+            indian = bool(reads) and reads[0].valid and plate_sure(reads)
             if self.foreign is not None and not indian:
                 whole = self._read_whole(image, box, self.foreign)
-                other = [r for r in whole if _foreign_line(r)]
+                other = [r for r in whole if foreign_line(r)]
                 # a sure one that may be part of an Indian plate (N3934, J0518, 2006R) ranks only where the
                 # plate reads as no valid Indian one: a two-line plate's bottom row must not beat the plate
-                parts = [r for r in whole if r.country == "foreign" and not _foreign_line(r)]
-                parts = [r for r in parts if _plate_sure([r])]
-                if _plate_sure(other):
+                parts = [r for r in whole if r.country == "foreign" and not foreign_line(r)]
+                parts = [r for r in parts if plate_sure([r])]
+                if plate_sure(other):
                     return self._unless_indian(image, box, self._without_small_print(image, box, other))
                 if other:  # on foreign plates it reads better than the shipped one: its reads replace those
                     other = self._without_small_print(image, box, other)
@@ -360,7 +232,7 @@ class PlateReader:
                     # mixed: a plate number, not a row of digits (a two-line Indian plate's bottom row: 1111)
                     if is_mixed(other[0].text) and not any(r.valid for r in reads):
                         backend = self.foreign if isinstance(self.foreign, OcrBackend) else backend
-            if _plate_sure(reads):
+            if plate_sure(reads):
                 return reads if reads[0].valid else self._unless_indian(image, box, rank(reads + parts))
         found = self._crop_text(image, box, backend)
         # once the text path has looked, the plate recogniser's letters-only or digits-only read ranks as a
@@ -369,7 +241,7 @@ class PlateReader:
         plain = [
             replace(r, confidence=r.confidence * FOREIGN_FACTOR / PLAIN_FACTOR)
             for r in other
-            if not is_mixed(r.text) and not _year(r.text)
+            if not is_mixed(r.text) and not is_year(r.text)
         ]
         ranked = rank(reads + plain + found)
         return ranked if any(r.valid for r in ranked) else rank(ranked + parts)
@@ -446,11 +318,11 @@ class PlateReader:
             if tight is None:
                 continue
             line = rec.recognise(tight[0])
-            read, used = _whole_read(line, box)
+            read, used = whole_read(line, box)
             key = weakest(used) * read.confidence / max(used.confidence, 1e-6)
-            if _worth(read) and (best is None or key > best[0]):
+            if worth(read) and (best is None or key > best[0]):
                 best = (key, read)
-            if _plate_sure([read]) or weakest(used) >= DOUBTFUL:
+            if plate_sure([read]) or weakest(used) >= DOUBTFUL:
                 break
         return [best[1]] if best else []
 
@@ -471,11 +343,11 @@ class PlateReader:
     ) -> list[PlateRead]:
         """Detect text at ``scale``, group it into candidates, and give the best a second look if unsure.
 
-        ``in_plate``: ``image`` is a located plate, whose number is its tallest text (``_score``).
+        ``in_plate``: ``image`` is a located plate, whose number is its tallest text (``score``).
         ``backend``: the OCR to use (default: the reader's)."""
         backend = backend or self.backend
         lines = self._detect(image, scale, backend)
-        scored = [_score(c, lines, in_plate) for c in find_candidates(lines, plate=in_plate)]
+        scored = [score(c, lines, in_plate) for c in find_candidates(lines, plate=in_plate)]
         first = rank(r for r, _, _ in scored)
         if self._sure(first):
             return first  # a confident, valid read: another look costs time and rarely helps
@@ -546,7 +418,7 @@ class PlateReader:
             found.append(replace(line, box=row))  # where the text is, not the margin around it
         layout = Layout.TWO_LINE if len(found) == 2 else Layout.ONE_LINE
         again = to_read(Candidate(tuple(found), layout), plate_line, factor)
-        return [again] if _worth(again) else []
+        return [again] if worth(again) else []
 
     def _redetect(
         self, image: np.ndarray, box: Box, factor: float = 1.0, plate_line: bool = False

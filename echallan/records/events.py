@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from echallan.anpr.reader import AUTO_ACCEPT_THRESHOLD
+from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD
 from echallan.errors import LedgerError
 from echallan.records.db import insert_for, iso, utcnow
 from echallan.records.models import events as events_table

@@ -1,0 +1,157 @@
+"""How sure a plate read is: the grammar's verdict on the text, and the reader's doubt factors.
+
+Pure functions over text lines and reads (no model): ``to_read`` turns a candidate's text lines into a
+``PlateRead`` whose confidence is the OCR's scaled down for every doubt (a corrected character, a short
+number, a foreign or plate-like-only read, text the candidate leaves out or that is smaller than the
+plate's number); ``rank`` orders reads; ``plate_sure`` says when a located plate's reading may stop.
+``AUTO_ACCEPT_THRESHOLD`` is the confidence at which a valid Indian read goes out without a person's check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from echallan.anpr.grammar import PlateText, interpret, is_indian_part, is_overlay, is_plate_like, is_word
+from echallan.anpr.localise import Candidate, clean, height_share, skipped
+from echallan.anpr.ocr import TextLine
+from echallan.anpr.variants import without_doubtful_char
+from echallan.types import Box, Layout, PlateRead
+
+# Rule (`bench/anpr.py`, `choose_threshold`; sweep in docs/BENCHMARKS.md): the lowest threshold of its grid
+# that lies above every single doubt factor below (one shape correction, CORRECTION_FACTOR 0.85; a short
+# number, SHORT_NUMBER_FACTOR 0.9; no series letters, NO_SERIES_FACTOR 0.9: such a read is never
+# auto-accepted on its own) and at and above which the auto-accepted reads of the EVEN rows of all three
+# plate sets, pooled (images and vehicle crops, top read; a US plate accepted is wrong), are >= 99.5 % exact.
+# Full run 2026-11-22: the data alone allow 0.85 (119 accepted, all exact), the doubt factors 0.92; odd rows
+# at 0.92: 117 accepted, all exact; at 0.85-0.88 one truncated read (GJ05JD97) was accepted. Run 2026-12-07
+# (with NO_SERIES_FACTOR): 0.92 again; odd rows 115 accepted, all exact (india_plates_dev 85.6 % covered).
+AUTO_ACCEPT_THRESHOLD = 0.92
+
+FOREIGN_FACTOR = 0.6  # a plausible non-Indian read keeps at most 60 % of its OCR confidence
+# A located plate's number line of letters only or digits only (``interpret(plate_line=True)``, kind "plain"):
+# foreign, but below PLATE_SURE_FOREIGN, so it never ends the search before the plate's text path has looked
+# (the whole-plate read of a two-line Indian plate is often its bottom row alone: 00000, BW2586).
+PLAIN_FACTOR = 0.5
+# Geometry, inside a located plate: the number is its tallest text. A candidate whose tallest line is less
+# than SMALL_TEXT_SHARE of the tallest confident line there (a state name, a date sticker, a dealer's
+# slogan) keeps SMALL_TEXT_FACTOR of its confidence.
+SMALL_TEXT_SHARE, SMALL_TEXT_FACTOR = 0.75, 0.5
+# Anywhere: a candidate that leaves out confident text lying inside its own box (``MH 13`` + ``4348`` around
+# ``BN``) keeps SKIPPED_TEXT_FACTOR of its confidence per line left out.
+SKIPPED_TEXT_FACTOR = 0.5
+JUNK_FACTOR = 0.3  # plate-like but fits no format
+# A located plate's number line of 3 characters (a vanity plate, T2R; ``grammar.interpret``) is more often a
+# fragment of the plate or of a word on it (E51 for SQUAW): it keeps this share of its foreign confidence, so
+# it wins only where nothing longer reads as a plate.
+SHORT_LINE_FACTOR = 0.5
+# Per character the grammar corrects: between look-alikes (grammar.SAME_GLYPH: O/0, I/1), and otherwise
+# (a shape the recogniser saw differently: on the TRAIN half almost always a misread or a foreign plate, see
+# grammar.SAME_GLYPH), low enough that such a read is never auto-accepted on its own.
+SAME_GLYPH_FACTOR, CORRECTION_FACTOR = 0.97, 0.85
+# Plates print the number with leading zeros (RJ27TC0530), so a standard read with fewer than 4 number
+# digits has often lost one at the box edge (GJ05JH250 for GJ05JH2501): not sure enough to stop looking.
+SHORT_NUMBER_FACTOR = 0.9
+# A standard read with no series letters (KA031351: state, district, number) is a valid older format (4 of
+# india_plates_dev's 162 labels), but also what a plate reads as when its series letters are lost: the stress
+# bench's seed 2027 auto-accepted CG230512 for a tilted CG23J0512 at 0.97. Never auto-accepted on its own.
+NO_SERIES_FACTOR = 0.9
+# A located plate's read ends the search when it would be auto-accepted, or when it is foreign
+# (FOREIGN_FACTOR) with an OCR confidence of 0.95. Chosen on the TRAIN half (vehicle crops): these end 38 of
+# 66 india and 72 of 111 US searches after the whole-plate read at no loss of exact reads (0.95 and
+# Indian-only: 30 and 0); at 0.90 a grammar-corrected misread (KL16AV6342 for KL10AV6342, 0.91) stops it.
+PLATE_SURE, PLATE_SURE_FOREIGN = AUTO_ACCEPT_THRESHOLD, 0.57
+
+
+def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> PlateRead:
+    """Apply the grammar; confidence is the OCR confidence scaled down for corrections and invalidity,
+    and by ``factor`` (geometry). ``plate_line``: the candidate is a located plate's main text
+    (``interpret``)."""
+    text = "".join(clean(ln.text) for ln in cand.lines)
+    words = all(is_word(ln.text) for ln in cand.lines)  # Oregon in script: not a plate's number
+    stamp = any(is_overlay(ln.text) for ln in cand.lines)  # the camera's clock: 13:17:05
+    parsed = PlateText(text, False, "") if words or stamp else interpret(text, plate_line)
+    conf = cand.ocr_confidence * factor
+    if parsed.valid:
+        shape = parsed.shape_corrections
+        conf *= SAME_GLYPH_FACTOR ** (parsed.corrections - shape) * CORRECTION_FACTOR**shape
+        digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
+        conf *= SHORT_NUMBER_FACTOR if parsed.kind == "standard" and digits < 4 else 1.0
+        conf *= NO_SERIES_FACTOR if parsed.kind == "standard" and parsed.text[2:].isdigit() else 1.0
+    elif parsed.country == "foreign":
+        conf *= FOREIGN_FACTOR if parsed.kind == "mixed" else PLAIN_FACTOR
+        conf *= SHORT_LINE_FACTOR if len(parsed.text) < 4 else 1.0
+    else:
+        conf *= JUNK_FACTOR
+    country = "IN" if parsed.valid else (parsed.country or "")
+    return PlateRead(
+        text=parsed.text,
+        confidence=float(conf),
+        box=cand.box,
+        valid=parsed.valid,
+        layout=cand.layout,
+        country=country,
+        raw=cand.raw,
+    )
+
+
+def whole_read(line: TextLine, box: Box) -> tuple[PlateRead, TextLine]:
+    """A located plate's whole-plate read, and the line it reads: unless valid, ``line`` without a doubtful
+    character (a plate graphic read as one: ``variants.without_doubtful_char``) where that still reads as
+    a plate. Made valid that way, it costs CORRECTION_FACTOR (never auto-accepted on its own)."""
+    read = to_read(Candidate((replace(line, box=box),), Layout.ONE_LINE), plate_line=True)
+    short = None if read.valid else without_doubtful_char(line)
+    if short is None:
+        return read, line
+    alt = to_read(Candidate((replace(short, box=box),), Layout.ONE_LINE), plate_line=True)
+    if alt.valid:
+        return replace(alt, confidence=alt.confidence * CORRECTION_FACTOR), short
+    return (alt, short) if alt.country == "foreign" else (read, line)
+
+
+def score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[PlateRead, float, bool]:
+    """``cand`` read with its geometry: the factor for text it skips (SKIPPED_TEXT_FACTOR) and, inside a
+    located plate, for being smaller than the plate's main text (SMALL_TEXT_*); the read, the factor, and
+    whether it is the plate's main line (``to_read(plate_line=...)``)."""
+    factor = SKIPPED_TEXT_FACTOR ** skipped(cand, lines)
+    main = in_plate and height_share(cand, lines) >= SMALL_TEXT_SHARE
+    if in_plate and not main:
+        factor *= SMALL_TEXT_FACTOR
+    return to_read(cand, main, factor), factor, main
+
+
+def foreign_line(read: PlateRead) -> bool:
+    """A foreign plate's whole read, as the plate recogniser's reads are kept: not Indian, and not the part of
+    an Indian plate that recogniser reads when it skips small text (``grammar.is_indian_part``: a two-line
+    plate's bottom row, a series without its stacked state code, a state and district without the number).
+    Such a part still ranks, when sure, where nothing reads as a valid Indian plate (``_read_box``)."""
+    return read.country == "foreign" and not is_indian_part(read.text)
+
+
+def is_year(text: str) -> bool:
+    """A year a registration sticker shows (1980-2039), not a plate number."""
+    return len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2039
+
+
+def worth(read: PlateRead) -> bool:
+    """Worth keeping: valid, foreign, or at least plate-like (4-13 characters with a digit)."""
+    return read.valid or read.country == "foreign" or is_plate_like(read.text)
+
+
+def rank(reads: Iterable[PlateRead]) -> list[PlateRead]:
+    """Best first; one read per text (the most confident)."""
+    best: dict[str, PlateRead] = {}
+    for r in reads:
+        if r.text not in best or r.confidence > best[r.text].confidence:
+            best[r.text] = r
+    return sorted(best.values(), key=lambda r: (-r.confidence, r.text))
+
+
+def plate_sure(reads: Sequence[PlateRead]) -> bool:
+    """The best read of a located plate is sure enough to stop reading (PLATE_SURE, PLATE_SURE_FOREIGN)."""
+    if not reads:
+        return False
+    top = reads[0]
+    return (top.valid and top.confidence >= PLATE_SURE) or (
+        top.country == "foreign" and top.confidence >= PLATE_SURE_FOREIGN
+    )
