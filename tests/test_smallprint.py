@@ -127,3 +127,15 @@ def test_small_print_beside_the_number_is_trimmed_off_the_whole_read() -> None:
 def test_a_whole_read_stays_without_small_print_beside_the_number() -> None:
     assert read_top(SmallPrintPlate(beside=None)) == "N46914"
     assert read_top(SmallPrintPlate(beside=(0.03, 0.75, 0.2, 0.95))) == "N46914"  # a corner sticker
+
+
+class SpeckPlate(SmallPrintPlate):
+    """The number's text box is a speck, far under the 4 px a crop needs."""
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        h, w = image.shape[:2]
+        return [Box(0.5 * w, 0.5 * h, 0.5 * w + 1, 0.5 * h + 1), Box(0.02 * w, 0.5 * h, 0.2 * w, 0.5 * h + 1)]
+
+
+def test_a_speck_of_a_number_is_not_read_alone() -> None:
+    assert read_top(SpeckPlate(beside=None)) == "N46914"

@@ -290,6 +290,8 @@ class PlateReader:
         x1, y1, x2, y2 = expand(
             at, NUMBER_MARGIN[0] * at.height, NUMBER_MARGIN[1] * at.height, *crop.shape[1::-1]
         )
+        if x2 - x1 < 4 or y2 - y1 < 4:  # a speck of text, nothing to read alone
+            return reads
         line = self.foreign.recognise(crop[y1:y2, x1:x2])
         top = reads[0]
         text = trimmed(top.text, normalise(line.text), span.left, span.right)
