@@ -221,6 +221,20 @@ def test_the_ind_strip_written_upwards_is_no_part_of_the_plate() -> None:
     assert noise(line("IND", 0, 0, 90, 30)) and noise(line(" - ", 0, 0, 90, 30))
 
 
+def test_two_characters_of_the_ind_strip_written_upwards_are_no_part_of_the_plate() -> None:
+    """The stress bench's seed 2032 auto-accepted RJ63ONE2987 for the two-line RJ 63 / E 2987: the strip's
+    IND, written upwards, read as ON (a box 0.6 as wide as high) and joined to the bottom row."""
+    strip, top, bottom = (
+        line("ON", 19, 52, 51, 104, 0.61),
+        line("RJ-63", 94, 24, 204, 84),
+        line("E-2987", 65, 75, 230, 137),
+    )
+    assert noise(strip)
+    found = texts(find_candidates([strip, top, bottom], plate=True))
+    assert "RJ-63E-2987" in found and not any("ON" in t for t in found)
+    assert not noise(line("11", 0, 0, 40, 50))  # two condensed characters read across
+
+
 def test_plate_number_is_the_tallest_text_in_a_located_plate() -> None:
     lines = [
         line("SEP 15", 0, 0, 60, 20),

@@ -30,6 +30,9 @@ from echallan.anpr.ocr import OcrBackend, TextLine
 from echallan.types import Box, Layout
 
 NOISE = ("IND", "INDIA")
+# Two characters read across fill a box at least this share of its height wide, even in a condensed face
+# (11: about 0.8 with the detector's margins); the IND strip's ON, written upwards, fills 0.6.
+UPWARD_PAIR = 0.65
 MAX_LETTER_WORD = 5  # letters-only words this long never join other text into a plate
 # A text region grown by these shares of its row height (left/right, top/bottom) to be the plate box. The
 # sets' labels hug the text (openalpr_us) or the plate (india_plates_dev); on the TRAIN half (half the rows)
@@ -98,10 +101,13 @@ def clean(text: str) -> str:
 
 def noise(line: TextLine) -> bool:
     """Printed text that is never part of the number: the IND strip (read as IND, or written upwards
-    and read as 3+ characters in a box taller than wide, ANI or ONI: a plate's characters run across),
-    or nothing left after :func:`clean`."""
+    and read as 3+ characters in a box taller than wide, ANI or ONI, or as 2 in a box much narrower than
+    high, ON: a plate's characters run across), or nothing left after :func:`clean`."""
     t = clean(line.text)
-    return not t or t in NOISE or (len(t) >= 3 and line.box.height > line.box.width)
+    upwards = (len(t) >= 3 and line.box.height > line.box.width) or (
+        len(t) == 2 and line.box.width < UPWARD_PAIR * line.box.height
+    )
+    return not t or t in NOISE or upwards
 
 
 def _same_row(a: Box, b: Box) -> bool:
