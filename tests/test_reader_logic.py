@@ -563,10 +563,11 @@ def test_state_heads(text: str, head: bool) -> None:
     assert has_state_head(text) is head
 
 
-def test_a_sure_indian_read_never_asks_the_plate_recogniser() -> None:
+def test_a_sure_indian_read_asks_the_plate_recogniser_once_for_a_second_opinion() -> None:
     main, foreign = FixedRecogniser("MH12AB1234", 0.99), FixedRecogniser("ABD1234", 0.99)
     assert read_with(main, foreign)[0] == "MH12AB1234"
-    assert foreign.recognised == 0
+    assert foreign.recognised == 1  # a shorter read is no disagreement (tests/test_second_opinion.py)
+    assert main.predicted == 0  # sure: no text path
 
 
 def test_a_part_of_an_indian_plate_from_the_plate_recogniser_gives_way_to_an_indian_read() -> None:
