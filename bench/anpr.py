@@ -33,8 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report import notes, write_section
 
 from echallan.anpr import AUTO_ACCEPT_THRESHOLD, BACKENDS, DEFAULT_BACKEND, PlateReader, make_backend
-from echallan.anpr.reader import DISAGREE_FACTOR
-from echallan.anpr.scoring import CORRECTION_FACTOR, FOREIGN_FACTOR, NO_SERIES_FACTOR, SHORT_NUMBER_FACTOR
+from echallan.anpr.scoring import (
+    CORRECTION_FACTOR,
+    DISAGREE_FACTOR,
+    FOREIGN_FACTOR,
+    NO_SERIES_FACTOR,
+    SHORT_NUMBER_FACTOR,
+)
 from echallan.pipeline import OCR_MAX_SIDE
 from echallan.settings import Settings
 from echallan.types import Box, PlateRead

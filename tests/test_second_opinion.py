@@ -7,8 +7,8 @@ import pytest
 
 from echallan.anpr.localise import PlateBox, PlateLocaliser
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
-from echallan.anpr.reader import DISAGREE_FACTOR, PlateReader
-from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD
+from echallan.anpr.reader import PlateReader
+from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD, DISAGREE_FACTOR
 from echallan.types import Box, PlateRead
 
 

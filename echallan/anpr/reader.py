@@ -28,6 +28,7 @@ import numpy as np
 
 from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
 from echallan.anpr.grammar import (
+    FOREIGN_FOLD,
     has_state_head,
     interpret,
     is_bottom_row,
@@ -54,6 +55,7 @@ from echallan.anpr.ocr import (
 )
 from echallan.anpr.scoring import (
     AUTO_ACCEPT_THRESHOLD,
+    DISAGREE_FACTOR,
     FOREIGN_FACTOR,
     PLAIN_FACTOR,
     PLATE_SURE,
@@ -97,12 +99,6 @@ MAX_PLATES = 3  # located plates read per image, most confident first, until one
 # characters of state and district are about 2/3 as wide as the 6 of series and number. Only a valid Indian
 # read of the wider box is kept.
 WIDEN_LEFT = 0.7
-# A would-be auto-accepted read that the plate recogniser reads differently, character for character
-# (``_second_opinion``): never auto-accepted on its own. Stress seeds 2032-2037 (2,400 plates): wrong
-# auto-accepts 9 -> 5 (AN84ND5044 for AN84MD5044, DL3R7563 for DL8R7563, NL40GW0557, GA51PM8224),
-# auto-accepted 0.3 points fewer; india_plates_dev one right read (KL31B4000) of 231 to a reviewer; blind
-# seeds 2038-2040 the same either way.
-DISAGREE_FACTOR = 0.9
 NESTED = 0.8  # a located box this much (``localise.overlap``) inside a bigger one already read is skipped
 
 
@@ -228,7 +224,7 @@ class PlateReader:
             return reads
         other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True).text
         top = reads[0]
-        if len(other) != len(top.text) or other.replace("O", "0") == top.text.replace("O", "0"):
+        if len(other) != len(top.text) or other.translate(FOREIGN_FOLD) == top.text.translate(FOREIGN_FOLD):
             return reads
         return rank([replace(top, confidence=top.confidence * DISAGREE_FACTOR), *reads[1:]])
 

@@ -56,6 +56,12 @@ SHORT_NUMBER_FACTOR = 0.9
 # india_plates_dev's 162 labels), but also what a plate reads as when its series letters are lost: the stress
 # bench's seed 2027 auto-accepted CG230512 for a tilted CG23J0512 at 0.97. Never auto-accepted on its own.
 NO_SERIES_FACTOR = 0.9
+# A would-be auto-accepted read that the plate recogniser reads differently, character for character
+# (``PlateReader._second_opinion``): never auto-accepted on its own. Stress seeds 2032-2037 (2,400
+# plates): wrong auto-accepts 9 -> 5 (AN84ND5044 for AN84MD5044, DL3R7563 for DL8R7563, NL40GW0557,
+# GA51PM8224), auto-accepted 0.3 points fewer; india_plates_dev one right read (KL31B4000) of 231 to a
+# reviewer; blind seeds 2038-2040 the same either way.
+DISAGREE_FACTOR = 0.9
 # A located plate's read ends the search when it would be auto-accepted, or when it is foreign
 # (FOREIGN_FACTOR) with an OCR confidence of 0.95. Chosen on the TRAIN half (vehicle crops): these end 38 of
 # 66 india and 72 of 111 US searches after the whole-plate read at no loss of exact reads (0.95 and

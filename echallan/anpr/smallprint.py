@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from echallan.anpr.grammar import FOREIGN_FOLD
 from echallan.anpr.localise import union
 from echallan.types import Box
 
@@ -32,10 +33,6 @@ class NumberSpan:
     box: Box
     left: bool
     right: bool
-
-
-def _centre(box: Box) -> tuple[float, float]:
-    return (box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2
 
 
 def text_height(box: Box, ratio: float = UNCLIP_RATIO) -> float:
@@ -62,10 +59,10 @@ def number_span(boxes: Sequence[Box], share: float = TALL_SHARE) -> NumberSpan |
         return None
     tallest = max(boxes, key=text_height)
     least = share * text_height(tallest)
-    tall = [b for b in boxes if text_height(b) >= least and tallest.y1 <= _centre(b)[1] <= tallest.y2]
+    tall = [b for b in boxes if text_height(b) >= least and tallest.y1 <= b.center[1] <= tallest.y2]
     span = union(tall)
     lo, hi = span.y1 + span.height / 4, span.y2 - span.height / 4
-    beside = [_centre(b)[0] for b in boxes if b not in tall and lo <= _centre(b)[1] <= hi]
+    beside = [b.center[0] for b in boxes if b not in tall and lo <= b.center[1] <= hi]
     left, right = any(x < span.x1 for x in beside), any(x > span.x2 for x in beside)
     return NumberSpan(span, left, right) if left or right else None
 
@@ -76,8 +73,7 @@ def trimmed(whole: str, number: str, left: bool = True, right: bool = True) -> s
 
     Compared with O and 0 as one (foreign reads fold them); None unless ``number`` is found inside
     ``whole``, shorter than it and at least ``MIN_NUMBER`` long, and only allowed sides are trimmed."""
-    fold = str.maketrans({"O": "0"})
-    at = whole.translate(fold).find(number.translate(fold))
+    at = whole.translate(FOREIGN_FOLD).find(number.translate(FOREIGN_FOLD))
     if len(number) < MIN_NUMBER or len(number) >= len(whole) or at < 0:
         return None
     if (at > 0 and not left) or (at + len(number) < len(whole) and not right):
