@@ -17,6 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
+# A new venv takes about 7.5 GB (torch's CUDA build); pip's "No space left on device" comes late and unclear.
+NEED_GB=9
+free_gb=$(( $(df --output=avail -k . | tail -1) / 1024 / 1024 ))
+if ! .venv/bin/python -c "import torch" >/dev/null 2>&1 && [ "$free_gb" -lt "$NEED_GB" ]; then
+  echo "setup: only ${free_gb} GB free on $(df --output=target . | tail -1); the venv needs about ${NEED_GB} GB." >&2
+  echo "setup: free some disk space (old clones, caches) and run again." >&2
+  exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PY" -m venv .venv
