@@ -37,6 +37,7 @@ from echallan.anpr.scoring import (
     CORRECTION_FACTOR,
     DISAGREE_FACTOR,
     FOREIGN_FACTOR,
+    FOREIGN_LOOK_FACTOR,
     NO_SERIES_FACTOR,
     SHORT_NUMBER_FACTOR,
 )
@@ -182,12 +183,15 @@ def precision(results: list[Result], t: float) -> tuple[int, int]:
 def choose_threshold(train: list[Result], target: float = TARGET_PRECISION) -> float | None:
     """The documented rule for AUTO_ACCEPT_THRESHOLD: the lowest grid threshold that (1) lies above every
     single doubt factor of the reader (a read with one shape correction, CORRECTION_FACTOR, a short
-    number, SHORT_NUMBER_FACTOR, no series letters, NO_SERIES_FACTOR, or read otherwise by the plate
-    recogniser, DISAGREE_FACTOR, is never auto-accepted however sure the OCR), and (2) at and above which
+    number, SHORT_NUMBER_FACTOR, no series letters, NO_SERIES_FACTOR, read otherwise by the plate
+    recogniser, DISAGREE_FACTOR, or a plate with words above and below its number, FOREIGN_LOOK_FACTOR, is
+    never auto-accepted however sure the OCR), and (2) at and above which
     the auto-accepted reads of the TRAIN half (even rows) of every set, pooled (whole images and vehicle
     crops, top read; US plates count: an Indian-valid read of one is wrong), are at least ``target``
     exact."""
-    floor = max(CORRECTION_FACTOR, SHORT_NUMBER_FACTOR, NO_SERIES_FACTOR, DISAGREE_FACTOR)
+    floor = max(
+        CORRECTION_FACTOR, SHORT_NUMBER_FACTOR, NO_SERIES_FACTOR, DISAGREE_FACTOR, FOREIGN_LOOK_FACTOR
+    )
     chosen = None
     for t in sorted(THRESHOLDS, reverse=True):
         n, ok = precision(train, t)
@@ -328,7 +332,8 @@ def main() -> None:
             f"Auto-accept threshold sweep ({backends[0]}; whole images and vehicle crops, top read). Rule "
             "(`choose_threshold`): the lowest threshold above the reader's single doubt factors (one shape "
             f"correction {CORRECTION_FACTOR}, a short number {SHORT_NUMBER_FACTOR}, no series letters "
-            f"{NO_SERIES_FACTOR}, read otherwise by the plate recogniser {DISAGREE_FACTOR}) at and above "
+            f"{NO_SERIES_FACTOR}, read otherwise by the plate recogniser {DISAGREE_FACTOR}, words above and "
+            f"below the number {FOREIGN_LOOK_FACTOR}) at and above "
             "which the "
             "auto-accepted reads of the even rows of every set, pooled, are >= "
             f"{100 * TARGET_PRECISION:g} % exact (a US plate auto-accepted is wrong); the odd rows check it. "

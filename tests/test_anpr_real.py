@@ -204,3 +204,15 @@ def test_small_print_beside_a_foreign_number_is_left_out(reader: PlateReader, im
     assert picture is not None, path
     reads = reader.read(picture)
     assert reads and (reads[0].text, reads[0].country) == (label, "foreign")
+
+
+def test_a_foreign_plate_that_reads_as_an_indian_one_goes_to_a_reviewer(reader: PlateReader) -> None:
+    """bench/stress.py's US-style plate 43 (seeds [2026, 43]): a smaller DL printed before 1N2513 reads as
+    the valid Delhi plate DL1N2513, sure; the state's name above the number and the slogan under it (no
+    Indian plate carries them) keep it from being auto-accepted."""
+    from echallan.anpr.synth_foreign import render_foreign_plate
+
+    plate = render_foreign_plate(np.random.default_rng([2026, 43]))
+    top = reader.read(plate.image)[0]
+    assert top.text == "DL1N2513" and top.valid
+    assert not top.auto_accept(AUTO_ACCEPT_THRESHOLD)

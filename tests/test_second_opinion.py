@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from echallan.anpr.localise import PlateBox, PlateLocaliser
-from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
+from echallan.anpr.ocr import OcrBackend, Recogniser, TextDetector, TextLine
 from echallan.anpr.reader import PlateReader
-from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD, DISAGREE_FACTOR
+from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD, DISAGREE_FACTOR, FOREIGN_LOOK_FACTOR
 from echallan.types import Box, PlateRead
 
 
@@ -50,3 +50,35 @@ def test_a_read_the_plate_recogniser_reads_otherwise_goes_to_a_reviewer() -> Non
 def test_agreement_or_a_shorter_read_leaves_the_read_auto_accepted(second: str) -> None:
     read, _ = top("AN 84 ND 5044", second)  # the same; O for 0; small text skipped
     assert read.text == "AN84ND5044" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+
+
+class Framed(Reads, TextDetector):
+    """Reads every crop as ``text``; detects the number's box and lines of words at the given sides."""
+
+    def __init__(self, text: str, sides: tuple[str, ...]) -> None:
+        super().__init__(text)
+        self.sides = sides
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        h, w = image.shape[:2]
+        words = {
+            "above": Box(0.3 * w, 0.02 * h, 0.7 * w, 0.14 * h),
+            "below": Box(0.3 * w, 0.86 * h, 0.7 * w, 0.98 * h),
+        }
+        return [Box(0.1 * w, 0.2 * h, 0.9 * w, 0.8 * h), *(words[s] for s in self.sides)]
+
+
+def framed_top(sides: tuple[str, ...]) -> PlateRead:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    return PlateReader(Reads("DL 1N 2513"), OnePlate(), foreign=Framed("DL1N2513", sides)).read(image)[0]
+
+
+def test_a_plate_with_words_above_and_below_its_number_goes_to_a_reviewer() -> None:
+    read = framed_top(("above", "below"))  # a state's name and a slogan: a foreign plate's look
+    assert read.text == "DL1N2513" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.confidence == pytest.approx(0.99 * FOREIGN_LOOK_FACTOR)
+
+
+@pytest.mark.parametrize("sides", [(), ("above",), ("below",)])
+def test_words_on_one_side_leave_the_read_auto_accepted(sides: tuple[str, ...]) -> None:
+    assert framed_top(sides).auto_accept(AUTO_ACCEPT_THRESHOLD)

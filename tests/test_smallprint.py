@@ -8,7 +8,7 @@ import pytest
 from echallan.anpr.localise import PlateBox, PlateLocaliser
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextDetector, TextLine
 from echallan.anpr.reader import PlateReader
-from echallan.anpr.smallprint import MIN_NUMBER, number_span, text_height, trimmed
+from echallan.anpr.smallprint import MIN_NUMBER, framed_by_words, number_span, text_height, trimmed
 from echallan.types import Box
 
 # the text boxes rapidocr's detector gave on Idaho's B 33333 (the plate's crop at 160 px tall)
@@ -49,6 +49,30 @@ def test_words_split_by_a_graphic_are_one_number() -> None:
     plt, frm, badge = Box(10, 30, 120, 135), Box(190, 30, 300, 135), Box(305, 60, 330, 100)
     span = number_span([plt, frm, badge])
     assert span is not None and (span.box.x1, span.box.x2) == (10, 300)
+
+
+STATE = Box(110, 0, 300, 16)  # the state's name above the number
+SLOGAN = Box(130, 134, 300, 158)  # a slogan under it
+
+
+def test_words_above_and_below_the_number_are_a_foreign_look() -> None:
+    assert framed_by_words([IDAHO_NUMBER, STATE, SLOGAN])
+    assert framed_by_words([IDAHO_B, IDAHO_NUMBER, STATE, SLOGAN])  # the full-height B is part of the number
+
+
+def test_words_on_one_side_or_no_words_are_no_foreign_look() -> None:
+    assert not framed_by_words([])
+    assert not framed_by_words([IDAHO_NUMBER])
+    assert not framed_by_words([IDAHO_NUMBER, STATE])  # a dealer's name over an Indian plate
+    assert not framed_by_words([IDAHO_NUMBER, SLOGAN])
+    assert not framed_by_words([IDAHO_NUMBER, STATE, Box(200, 132, 230, 158)])  # a sticker, not a word
+    assert not framed_by_words([IDAHO_NUMBER, STATE, Box(330, 134, 500, 158)])  # off to the side
+
+
+def test_the_rows_of_a_two_line_plate_are_no_words_around_a_number() -> None:
+    top, bottom = Box(60, 10, 240, 75), Box(40, 85, 260, 150)  # MH 12 / AB 1234: both rows full height
+    assert not framed_by_words([top, bottom])
+    assert framed_by_words([Box(60, 0, 240, 14), top, bottom, Box(60, 152, 240, 166)])
 
 
 @pytest.mark.parametrize(

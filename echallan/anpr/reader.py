@@ -57,6 +57,7 @@ from echallan.anpr.scoring import (
     AUTO_ACCEPT_THRESHOLD,
     DISAGREE_FACTOR,
     FOREIGN_FACTOR,
+    FOREIGN_LOOK_FACTOR,
     PLAIN_FACTOR,
     PLATE_SURE,
     foreign_line,
@@ -68,7 +69,7 @@ from echallan.anpr.scoring import (
     whole_read,
     worth,
 )
-from echallan.anpr.smallprint import MIN_NUMBER, number_span, trimmed
+from echallan.anpr.smallprint import MIN_NUMBER, framed_by_words, number_span, trimmed
 from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest
 from echallan.types import Box, Layout, PlateRead
 
@@ -209,24 +210,44 @@ class PlateReader:
         return self._second_opinion(image, plate.box, reads)
 
     def _second_opinion(self, image: np.ndarray, box: Box, reads: list[PlateRead]) -> list[PlateRead]:
-        """A read that would be auto-accepted, checked by the plate recogniser on the plate's tight crop:
-        where that reads as many characters and differs in one (AN84MD5044 for AN84ND5044), the read keeps
-        DISAGREE_FACTOR of its confidence and goes to a reviewer. (A shorter read is no disagreement: that
-        recogniser skips a plate's small text.)"""
+        """A read that would be auto-accepted, checked twice before it is. (1) The plate recogniser reads the
+        plate's tight crop: where that reads as many characters and differs in one (AN84MD5044 for
+        AN84ND5044), the read keeps DISAGREE_FACTOR of its confidence. (A shorter read is no disagreement:
+        that recogniser skips a plate's small text.) (2) The plate's text boxes: where lines of words lie
+        above and below the number (``smallprint.framed_by_words``: a foreign plate's look), it keeps
+        FOREIGN_LOOK_FACTOR. Either way it goes to a reviewer."""
         if (
             not reads
             or not reads[0].auto_accept(AUTO_ACCEPT_THRESHOLD)
             or not isinstance(self.foreign, Recogniser)
         ):
             return reads
-        tight = cut(image, box, *WHOLE_MARGINS[0])
-        if tight is None:
-            return reads
-        other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True).text
         top = reads[0]
-        if len(other) != len(top.text) or other.translate(FOREIGN_FOLD) == top.text.translate(FOREIGN_FOLD):
+        factor = DISAGREE_FACTOR if self._read_otherwise(image, box, top.text) else 1.0
+        found = self._text_boxes(image, box)
+        factor *= FOREIGN_LOOK_FACTOR if found and framed_by_words(found[2]) else 1.0
+        if factor == 1.0:
             return reads
-        return rank([replace(top, confidence=top.confidence * DISAGREE_FACTOR), *reads[1:]])
+        return rank([replace(top, confidence=top.confidence * factor), *reads[1:]])
+
+    def _read_otherwise(self, image: np.ndarray, box: Box, text: str) -> bool:
+        """Whether the plate recogniser reads the plate's tight crop as as many characters as ``text``, but
+        other ones (O and 0 as one)."""
+        tight = cut(image, box, *WHOLE_MARGINS[0])
+        if tight is None or not isinstance(self.foreign, Recogniser):
+            return False
+        other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True).text
+        return len(other) == len(text) and other.translate(FOREIGN_FOLD) != text.translate(FOREIGN_FOLD)
+
+    def _text_boxes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, float, list[Box]] | None:
+        """The plate's loose crop, the scale it is searched at (``PLATE_TEXT_HEIGHT`` tall) and the text boxes
+        the plate recogniser's detector finds there (in the scaled crop's pixels); None without a detector."""
+        loose = cut(image, box, *ROWS_MARGIN)
+        if loose is None or not isinstance(self.foreign, TextDetector):
+            return None
+        crop = loose[0]
+        scale = PLATE_TEXT_HEIGHT / crop.shape[0]
+        return crop, scale, self.foreign.detect(cv2.resize(crop, None, fx=scale, fy=scale))
 
     def _read_box(self, image: np.ndarray, box: Box) -> list[PlateRead]:
         """Read one plate box: recognised whole, then (unless sure) its crop through the text path."""
@@ -296,19 +317,11 @@ class PlateReader:
         """The plate recogniser's best whole-plate read without small print read in beside the number
         (``smallprint``): the plate's text boxes found (detection only), the number's span recognised on
         its own, and the top read trimmed to what that spells, where it stays a foreign read."""
-        loose = cut(image, box, *ROWS_MARGIN)
-        if (
-            not reads
-            or len(reads[0].text) <= MIN_NUMBER
-            or loose is None
-            or not isinstance(self.foreign, TextDetector)
-        ):
+        found = self._text_boxes(image, box) if reads and len(reads[0].text) > MIN_NUMBER else None
+        span = number_span(found[2]) if found else None
+        if found is None or span is None or not isinstance(self.foreign, Recogniser):
             return reads
-        crop = loose[0]
-        scale = PLATE_TEXT_HEIGHT / crop.shape[0]
-        span = number_span(self.foreign.detect(cv2.resize(crop, None, fx=scale, fy=scale)))
-        if span is None:
-            return reads
+        crop, scale, _ = found
         at = scaled(span.box, 1 / scale)
         x1, y1, x2, y2 = expand(
             at, NUMBER_MARGIN[0] * at.height, NUMBER_MARGIN[1] * at.height, *crop.shape[1::-1]

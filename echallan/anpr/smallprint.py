@@ -5,6 +5,10 @@ letters (Delaware's PC, North Carolina's VF), a badge (Michigan's DONATE LIFE), 
 letters. The number is the plate's tallest text, so the reader finds its span among the plate's text
 boxes (``number_span``), recognises that span on its own, and keeps the part of the whole read that
 re-read spells (``trimmed``): characters are only ever dropped from the ends, never changed or added.
+
+Lines of words both above and below the number (a state's name and a slogan, ``framed_by_words``) are a
+foreign plate's look: an Indian HSRP plate carries no such text, so a valid Indian read of such a plate
+is not trusted on its own.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ MIN_NUMBER = 4
 #: How far rapidocr's text detector (DB) grows the text region it finds: by area * ratio / perimeter on
 #: every side (``Det.unclip_ratio``, default 1.6), so a long line's box is grown more than a short word's.
 UNCLIP_RATIO = 1.6
+#: A box at least this many times as wide as high holds a word or more (a state's name, a slogan), not a
+#: bolt, a sticker's digit or the IND strip.
+WORD_ASPECT = 2.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,25 @@ def number_span(boxes: Sequence[Box], share: float = TALL_SHARE) -> NumberSpan |
     beside = [b.center[0] for b in boxes if b not in tall and lo <= b.center[1] <= hi]
     left, right = any(x < span.x1 for x in beside), any(x > span.x2 for x in beside)
     return NumberSpan(span, left, right) if left or right else None
+
+
+def framed_by_words(boxes: Sequence[Box], share: float = TALL_SHARE, aspect: float = WORD_ASPECT) -> bool:
+    """Whether lines of lower text (under ``share`` of the tallest text's height, at least ``aspect`` times as
+    wide as high) lie both above and below the number's rows (every box of text ``share`` as high: both rows
+    of a two-line plate), centred within their width: a state's name over the number and a slogan under it.
+
+    Measured on the text detector's boxes of located plates: true for 420 of 745 openalpr_us_platecrops
+    plates, none of 265 india_plates_dev plates (images and vehicle crops; 23 have such a line on one side:
+    a dealer's name, a frame's print) and none of 399 synthetic Indian plates."""
+    if not boxes:
+        return False
+    least = share * max(text_height(b) for b in boxes)
+    rows = [b for b in boxes if text_height(b) >= least]
+    top, bottom = min(b.y1 for b in rows), max(b.y2 for b in rows)
+    left, right = min(b.x1 for b in rows), max(b.x2 for b in rows)
+    words = [b for b in boxes if b not in rows and b.width >= aspect * b.height]
+    words = [b for b in words if left <= b.center[0] <= right]
+    return any(b.center[1] < top for b in words) and any(b.center[1] > bottom for b in words)
 
 
 def trimmed(whole: str, number: str, left: bool = True, right: bool = True) -> str | None:
