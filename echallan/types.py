@@ -184,7 +184,10 @@ class Layout(StrEnum):
 
 @dataclass(frozen=True)
 class PlateRead:
-    """One plate read: text normalised to A-Z0-9, its confidence and where it was found."""
+    """One plate read: text normalised to A-Z0-9, its confidence and where it was found.
+
+    ``doubts`` says, for a reviewer, what lowered the confidence below the OCR's own (a character's shape
+    changed to fit the grammar, another recogniser reading otherwise, ...): empty when nothing did."""
 
     text: str
     confidence: float
@@ -193,6 +196,7 @@ class PlateRead:
     layout: Layout = Layout.ONE_LINE
     country: str = "IN"
     raw: str = ""
+    doubts: tuple[str, ...] = ()
 
     def auto_accept(self, threshold: float) -> bool:
         """Sure enough to go out without a person's check: a valid Indian read at ``threshold`` or more."""
@@ -207,6 +211,7 @@ class PlateRead:
             "layout": self.layout.value,
             "auto_accept": self.auto_accept(auto_accept_threshold),
             "country": self.country,
+            "doubts": list(self.doubts),
         }
 
 

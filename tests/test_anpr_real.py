@@ -216,3 +216,31 @@ def test_a_foreign_plate_that_reads_as_an_indian_one_goes_to_a_reviewer(reader: 
     top = reader.read(plate.image)[0]
     assert top.text == "DL1N2513" and top.valid
     assert not top.auto_accept(AUTO_ACCEPT_THRESHOLD)
+
+
+def test_anpr_json_per_plate(tmp_path: Path) -> None:
+    """`echallan anpr --json` on a real photo and on the foreign plate above: every key of the contract,
+    and the doubt that keeps the foreign plate's Indian-looking read from auto-acceptance."""
+    import json
+
+    import cv2
+    from typer.testing import CliRunner
+
+    from echallan.anpr.scoring import DOUBT_FOREIGN_LOOK
+    from echallan.anpr.synth_foreign import render_foreign_plate
+    from echallan.cli import app
+
+    photo, label, _ = _rows("india_plates_dev", 1)[0]
+    foreign = tmp_path / "foreign.png"
+    cv2.imwrite(str(foreign), render_foreign_plate(np.random.default_rng([2026, 43])).image)
+    result = CliRunner().invoke(app, ["anpr", str(photo), str(foreign), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(ln) for ln in result.stdout.splitlines() if ln.startswith("{")]
+    keys = {"text", "confidence", "box", "valid", "layout", "auto_accept", "country", "doubts"}
+    assert [ln["image"] for ln in lines] == [str(photo), str(foreign)]
+    assert all(set(p) == keys for ln in lines for p in ln["plates"])
+    top = lines[0]["plates"][0]
+    assert (top["text"], top["valid"], top["country"], top["layout"]) == (label, True, "IN", "one_line")
+    assert top["auto_accept"] == (top["confidence"] >= AUTO_ACCEPT_THRESHOLD)
+    read = lines[1]["plates"][0]
+    assert (read["text"], read["auto_accept"]) == ("DL1N2513", False) and DOUBT_FOREIGN_LOOK in read["doubts"]

@@ -89,7 +89,7 @@ def test_migrations_apply_twice_and_match_models(db_url: str) -> None:
     open_db(db_url).dispose()
     engine = open_db(db_url)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003_review"
+        assert MigrationContext.configure(conn).get_current_revision() == "0004_plate_doubts"
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 

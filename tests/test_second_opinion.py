@@ -8,7 +8,12 @@ import pytest
 from echallan.anpr.localise import PlateBox, PlateLocaliser
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextDetector, TextLine
 from echallan.anpr.reader import PlateReader
-from echallan.anpr.scoring import AUTO_ACCEPT_THRESHOLD, DISAGREE_FACTOR, FOREIGN_LOOK_FACTOR
+from echallan.anpr.scoring import (
+    AUTO_ACCEPT_THRESHOLD,
+    DISAGREE_FACTOR,
+    DOUBT_FOREIGN_LOOK,
+    FOREIGN_LOOK_FACTOR,
+)
 from echallan.types import Box, PlateRead
 
 
@@ -44,6 +49,7 @@ def test_a_read_the_plate_recogniser_reads_otherwise_goes_to_a_reviewer() -> Non
     assert read.text == "AN84ND5044" and calls == 1
     assert not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
     assert read.confidence == pytest.approx(0.99 * DISAGREE_FACTOR)
+    assert read.doubts == ("the plate recogniser reads AN84MD5044",)
 
 
 @pytest.mark.parametrize("second", ["AN84ND5044", "AN 84 ND 5O44", "ND5044"])
@@ -77,6 +83,7 @@ def test_a_plate_with_words_above_and_below_its_number_goes_to_a_reviewer() -> N
     read = framed_top(("above", "below"))  # a state's name and a slogan: a foreign plate's look
     assert read.text == "DL1N2513" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
     assert read.confidence == pytest.approx(0.99 * FOREIGN_LOOK_FACTOR)
+    assert read.doubts == (DOUBT_FOREIGN_LOOK,)
 
 
 @pytest.mark.parametrize("sides", [(), ("above",), ("below",)])

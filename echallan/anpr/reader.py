@@ -56,10 +56,14 @@ from echallan.anpr.ocr import (
 from echallan.anpr.scoring import (
     AUTO_ACCEPT_THRESHOLD,
     DISAGREE_FACTOR,
+    DOUBT_FOREIGN_LOOK,
     FOREIGN_FACTOR,
     FOREIGN_LOOK_FACTOR,
+    GEOMETRY_DOUBTS,
     PLAIN_FACTOR,
     PLATE_SURE,
+    doubt_disagree,
+    doubted,
     foreign_line,
     is_year,
     plate_sure,
@@ -223,21 +227,23 @@ class PlateReader:
         ):
             return reads
         top = reads[0]
-        factor = DISAGREE_FACTOR if self._read_otherwise(image, box, top.text) else 1.0
+        other = self._read_otherwise(image, box, top.text)
+        if other:
+            top = doubted(top, DISAGREE_FACTOR, doubt_disagree(other))
         found = self._text_boxes(image, box)
-        factor *= FOREIGN_LOOK_FACTOR if found and framed_by_words(found[2]) else 1.0
-        if factor == 1.0:
-            return reads
-        return rank([replace(top, confidence=top.confidence * factor), *reads[1:]])
+        if found and framed_by_words(found[2]):
+            top = doubted(top, FOREIGN_LOOK_FACTOR, DOUBT_FOREIGN_LOOK)
+        return reads if top is reads[0] else rank([top, *reads[1:]])
 
-    def _read_otherwise(self, image: np.ndarray, box: Box, text: str) -> bool:
-        """Whether the plate recogniser reads the plate's tight crop as as many characters as ``text``, but
-        other ones (O and 0 as one)."""
+    def _read_otherwise(self, image: np.ndarray, box: Box, text: str) -> str | None:
+        """What the plate recogniser reads on the plate's tight crop, where that is as many characters as
+        ``text`` but other ones (O and 0 as one); None where it agrees, or reads more or fewer."""
         tight = cut(image, box, *WHOLE_MARGINS[0])
         if tight is None or not isinstance(self.foreign, Recogniser):
-            return False
+            return None
         other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True).text
-        return len(other) == len(text) and other.translate(FOREIGN_FOLD) != text.translate(FOREIGN_FOLD)
+        same = other.translate(FOREIGN_FOLD) == text.translate(FOREIGN_FOLD)
+        return other if len(other) == len(text) and not same else None
 
     def _text_boxes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, float, list[Box]] | None:
         """The plate's loose crop, the scale it is searched at (``PLATE_TEXT_HEIGHT`` tall) and the text boxes
@@ -414,10 +420,11 @@ class PlateReader:
                 continue
             regions.append(r.box)
             factor, plate_line = how.get((r.text, r.box), (1.0, False))
+            where = tuple(d for d in r.doubts if d in GEOMETRY_DOUBTS)
             if isinstance(backend, Recogniser):
-                out.extend(self._recognise_rows(image, backend, r, lines, factor, plate_line))
+                out.extend(self._recognise_rows(image, backend, r, lines, factor, plate_line, where))
             else:
-                out.extend(self._redetect(image, r.box, factor, plate_line))
+                out.extend(self._redetect(image, r.box, factor, plate_line, where))
         return out
 
     def _detect(self, image: np.ndarray, scale: float, backend: OcrBackend) -> list[TextLine]:
@@ -442,6 +449,7 @@ class PlateReader:
         lines: Sequence[TextLine],
         factor: float = 1.0,
         plate_line: bool = False,
+        doubts: tuple[str, ...] = (),
     ) -> list[PlateRead]:
         """Recognise each row of ``read``'s region (one, or two for a two-line plate) on its own crop."""
         h_img, w_img = image.shape[:2]
@@ -455,11 +463,16 @@ class PlateReader:
                 return []
             found.append(replace(line, box=row))  # where the text is, not the margin around it
         layout = Layout.TWO_LINE if len(found) == 2 else Layout.ONE_LINE
-        again = to_read(Candidate(tuple(found), layout), plate_line, factor)
+        again = to_read(Candidate(tuple(found), layout), plate_line, factor, doubts)
         return [again] if worth(again) else []
 
     def _redetect(
-        self, image: np.ndarray, box: Box, factor: float = 1.0, plate_line: bool = False
+        self,
+        image: np.ndarray,
+        box: Box,
+        factor: float = 1.0,
+        plate_line: bool = False,
+        doubts: tuple[str, ...] = (),
     ) -> list[PlateRead]:
         """Crop around ``box`` with a margin, upscale and detect again; boxes back in image coordinates."""
         h_img, w_img = image.shape[:2]
@@ -472,7 +485,7 @@ class PlateReader:
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
         out = []
         for cand in find_candidates(self.backend.predict(crop), plate=plate_line):
-            read = to_read(cand, plate_line, factor)
+            read = to_read(cand, plate_line, factor, doubts)
             assert read.box is not None
             out.append(replace(read, box=scaled(read.box, 1 / scale).offset(x1, y1)))
         return out

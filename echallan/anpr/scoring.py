@@ -73,26 +73,55 @@ FOREIGN_LOOK_FACTOR = 0.9
 PLATE_SURE, PLATE_SURE_FOREIGN = AUTO_ACCEPT_THRESHOLD, 0.57
 
 
-def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> PlateRead:
+#: What each doubt factor tells a reviewer (``PlateRead.doubts``).
+DOUBT_SHAPE = "a character's shape was changed to fit the format"
+DOUBT_SHORT_NUMBER = "a number of under 4 digits: a digit may be lost"
+DOUBT_NO_SERIES = "no series letters: letters may be lost"
+DOUBT_FOREIGN = "not an Indian format: a foreign plate"
+DOUBT_JUNK = "fits no plate format"
+DOUBT_SKIPPED = "text on the plate is left out of the read"
+DOUBT_SMALL = "smaller than the plate's main text"
+DOUBT_DROPPED = "a mark read as a character was dropped"
+DOUBT_FOREIGN_LOOK = "words above and below the number: a foreign plate's look"
+GEOMETRY_DOUBTS = (DOUBT_SKIPPED, DOUBT_SMALL)  # where the text sits: a second look at it keeps these
+
+
+def doubt_disagree(other: str) -> str:
+    return f"the plate recogniser reads {other}"
+
+
+def to_read(
+    cand: Candidate, plate_line: bool = False, factor: float = 1.0, doubts: tuple[str, ...] = ()
+) -> PlateRead:
     """Apply the grammar; confidence is the OCR confidence scaled down for corrections and invalidity,
-    and by ``factor`` (geometry). ``plate_line``: the candidate is a located plate's main text
-    (``interpret``)."""
+    and by ``factor`` (geometry, with its ``doubts``). ``plate_line``: the candidate is a located plate's
+    main text (``interpret``)."""
     text = "".join(clean(ln.text) for ln in cand.lines)
     words = all(is_word(ln.text) for ln in cand.lines)  # Oregon in script: not a plate's number
     stamp = any(is_overlay(ln.text) for ln in cand.lines)  # the camera's clock: 13:17:05
     parsed = PlateText(text, False, "") if words or stamp else interpret(text, plate_line)
     conf = cand.ocr_confidence * factor
+    found = list(doubts)
     if parsed.valid:
         shape = parsed.shape_corrections
         conf *= SAME_GLYPH_FACTOR ** (parsed.corrections - shape) * CORRECTION_FACTOR**shape
         digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
-        conf *= SHORT_NUMBER_FACTOR if parsed.kind == "standard" and digits < 4 else 1.0
-        conf *= NO_SERIES_FACTOR if parsed.kind == "standard" and parsed.text[2:].isdigit() else 1.0
+        short = parsed.kind == "standard" and digits < 4
+        no_series = parsed.kind == "standard" and parsed.text[2:].isdigit()
+        conf *= SHORT_NUMBER_FACTOR if short else 1.0
+        conf *= NO_SERIES_FACTOR if no_series else 1.0
+        found += [
+            d
+            for d, on in ((DOUBT_SHAPE, shape), (DOUBT_SHORT_NUMBER, short), (DOUBT_NO_SERIES, no_series))
+            if on
+        ]
     elif parsed.country == "foreign":
         conf *= FOREIGN_FACTOR if parsed.kind == "mixed" else PLAIN_FACTOR
         conf *= SHORT_LINE_FACTOR if len(parsed.text) < 4 else 1.0
+        found.append(DOUBT_FOREIGN)
     else:
         conf *= JUNK_FACTOR
+        found.append(DOUBT_JUNK)
     country = "IN" if parsed.valid else (parsed.country or "")
     return PlateRead(
         text=parsed.text,
@@ -102,7 +131,13 @@ def to_read(cand: Candidate, plate_line: bool = False, factor: float = 1.0) -> P
         layout=cand.layout,
         country=country,
         raw=cand.raw,
+        doubts=tuple(found),
     )
+
+
+def doubted(read: PlateRead, factor: float, doubt: str) -> PlateRead:
+    """``read`` keeping ``factor`` of its confidence, for the reason ``doubt``."""
+    return replace(read, confidence=read.confidence * factor, doubts=(*read.doubts, doubt))
 
 
 def whole_read(line: TextLine, box: Box) -> tuple[PlateRead, TextLine]:
@@ -115,7 +150,7 @@ def whole_read(line: TextLine, box: Box) -> tuple[PlateRead, TextLine]:
         return read, line
     alt = to_read(Candidate((replace(short, box=box),), Layout.ONE_LINE), plate_line=True)
     if alt.valid:
-        return replace(alt, confidence=alt.confidence * CORRECTION_FACTOR), short
+        return doubted(alt, CORRECTION_FACTOR, DOUBT_DROPPED), short
     return (alt, short) if alt.country == "foreign" else (read, line)
 
 
@@ -123,11 +158,13 @@ def score(cand: Candidate, lines: Sequence[TextLine], in_plate: bool) -> tuple[P
     """``cand`` read with its geometry: the factor for text it skips (SKIPPED_TEXT_FACTOR) and, inside a
     located plate, for being smaller than the plate's main text (SMALL_TEXT_*); the read, the factor, and
     whether it is the plate's main line (``to_read(plate_line=...)``)."""
-    factor = SKIPPED_TEXT_FACTOR ** skipped(cand, lines)
+    left_out = skipped(cand, lines)
+    factor = SKIPPED_TEXT_FACTOR**left_out
     main = in_plate and height_share(cand, lines) >= SMALL_TEXT_SHARE
     if in_plate and not main:
         factor *= SMALL_TEXT_FACTOR
-    return to_read(cand, main, factor), factor, main
+    doubts = ((DOUBT_SKIPPED,) if left_out else ()) + ((DOUBT_SMALL,) if in_plate and not main else ())
+    return to_read(cand, main, factor, doubts), factor, main
 
 
 def foreign_line(read: PlateRead) -> bool:

@@ -10,6 +10,8 @@ from echallan.anpr.grammar import interpret
 from echallan.types import PlateRead
 
 INVALID_WEIGHT = 0.5  # an Indian-invalid read counts half when choosing the length group
+#: The voted read's doubt where frames read the plate otherwise (``PlateRead.doubts``).
+DOUBT_FRAMES = "frames of the track read it otherwise"
 
 
 def _weight(read: PlateRead) -> float:
@@ -24,7 +26,8 @@ def vote(reads: Sequence[PlateRead]) -> PlateRead | None:
     the most confidence behind it. The result's confidence is the group's weighted mean
     confidence scaled by the weakest position's agreement and by the group's share of all weight,
     so disagreeing frames lower it. Its box comes from the most confident read that agrees with
-    the voted text (or the group's most confident read).
+    the voted text (or the group's most confident read). Its doubts are those of the reads that agree
+    with it (of the group, where none does), and DOUBT_FRAMES where any frame reads otherwise.
     """
     usable = [r for r in reads if r.text]
     if not usable:
@@ -58,6 +61,16 @@ def vote(reads: Sequence[PlateRead]) -> PlateRead | None:
         valid, country = parsed.valid, parsed.country or base.country
     layouts = [r.layout for r in group]
     layout = max(set(layouts), key=lambda lay: (layouts.count(lay), lay.value))
+    doubts = dict.fromkeys(d for r in (agreeing or group) for d in r.doubts)
+    if len(agreeing) < len(usable):
+        doubts[DOUBT_FRAMES] = None
     return replace(
-        base, text=text, confidence=confidence, valid=valid, country=country, layout=layout, raw=text
+        base,
+        text=text,
+        confidence=confidence,
+        valid=valid,
+        country=country,
+        layout=layout,
+        raw=text,
+        doubts=tuple(doubts),
     )

@@ -288,7 +288,8 @@ def anpr(
 
     With --json, prints one JSON object per image, one per line:
     {"image": "...", "plates": [{"text": "MH12AB1234", "confidence": 0.97, "box": [x1, y1, x2, y2],
-    "valid": true, "layout": "one_line", "auto_accept": true, "country": "IN"}]}
+    "valid": true, "layout": "one_line", "auto_accept": true, "country": "IN", "doubts": []}]}
+    ("doubts": what lowered a read's confidence, for example a character's shape changed to fit the format.)
     """
     import cv2
 

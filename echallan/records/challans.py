@@ -20,10 +20,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from echallan.errors import ConfigError, InputError
 from echallan.records.db import insert_for, utcnow
-from echallan.records.events import AUTO
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
-from echallan.records.matching import MatchDecision, OwnerIndex, booked_alike
+from echallan.records.matching import EVENT_READ, MatchDecision, OwnerIndex, booked_alike
 from echallan.records.models import challan_series, challans, events, owners
 from echallan.records.policy import RulePolicy, duplicate_reasons
 from echallan.records.states import (
@@ -90,7 +89,7 @@ def issue_challans(
         now = utcnow()
         index = OwnerIndex(conn)
         for event in _unbooked(conn, limit):
-            decision = index.match(event.plate_text, event.review_status == AUTO, event.vehicle_class)
+            decision = index.match_event(event)
             decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
             if decision.best is None:
                 continue
@@ -207,9 +206,7 @@ def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
             events.c.confidence,
             events.c.camera_id,
             events.c.occurred_at,
-            events.c.plate_text,
-            events.c.vehicle_class,
-            events.c.review_status,
+            *EVENT_READ,
         )
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None), events.c.plate_text != "")

@@ -129,6 +129,7 @@ def _row(event: Event, location: str, auto_accept: float, now: datetime) -> dict
         "plate_country": plate.country if plate else None,
         "plate_raw": plate.raw if plate else None,
         "plate_box": plate.box.as_list() if plate and plate.box else None,
+        "plate_doubts": list(plate.doubts) if plate else None,
         "review_status": review_status(event, auto_accept),
         "created_at": now,
     }

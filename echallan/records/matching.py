@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from rapidfuzz import process
@@ -28,6 +28,16 @@ CONFUSABLE_COST = 0.25
 MAX_EDITS = 2  # plain edits rapidfuzz may allow when gathering candidates
 MAX_COST = 1.0  # highest confusable-aware cost still offered as a candidate
 MAX_CANDIDATES = 5
+#: The event columns a decision on a stored event reads (``OwnerIndex.match_event``).
+EVENT_READ = (
+    events.c.plate_text,
+    events.c.plate_confidence,
+    events.c.plate_valid,
+    events.c.plate_country,
+    events.c.plate_doubts,
+    events.c.review_status,
+    events.c.vehicle_class,
+)
 
 _CONFUSABLE = frozenset(frozenset(p) for p in CONFUSABLE_PAIRS)
 
@@ -116,15 +126,35 @@ def class_compatible(detected: str, registered_class: str | None) -> bool:
     return family is None or allowed is None or family in allowed
 
 
+def read_reason(
+    confidence: float | None, valid: bool | None, country: str | None, doubts: Sequence[str] | None
+) -> str:
+    """Why a stored plate read needs a person, in a reviewer's words: its confidence and what lowered it
+    (``PlateRead.doubts``; events stored before doubts were kept say whether the read fits a format)."""
+    parts = [f"confidence {confidence:.2f}"] if confidence is not None else []
+    if doubts:
+        parts += doubts
+    elif country and country != "IN":
+        parts.append("a foreign plate")
+    elif valid is False:
+        parts.append("fits no Indian format")
+    return "; ".join(parts)
+
+
 def decide(
-    read_accepted: bool, kind: MatchKind, candidates: Sequence[Candidate], detected: str
+    read_accepted: bool,
+    kind: MatchKind,
+    candidates: Sequence[Candidate],
+    detected: str,
+    read_why: str = "",
 ) -> MatchDecision:
-    """Whether a challan can be issued without a person, and if not, every reason why."""
+    """Whether a challan can be issued without a person, and if not, every reason why (``read_why``: why
+    the plate read needs review, from :func:`read_reason`)."""
     if not candidates:
         return MatchDecision("none", (), ("no registration matches the plate read",))
     reasons = []
     if not read_accepted:
-        reasons.append("plate read needs review (low confidence, invalid plate or no frame)")
+        reasons.append(f"plate read needs review ({read_why or 'low confidence, invalid plate or no frame'})")
     if kind == "fuzzy":
         reasons.append(f"no exact match; nearest registration differs (cost {candidates[0].cost:.2f})")
     if len(candidates) > 1:
@@ -152,9 +182,14 @@ class OwnerIndex:
         classes = self._classes([reg for reg, _ in ranked])
         return ("fuzzy" if ranked else "none"), [Candidate(r, c, classes.get(r)) for r, c in ranked]
 
-    def match(self, plate: str, read_accepted: bool, detected: str) -> MatchDecision:
+    def match(self, plate: str, read_accepted: bool, detected: str, read_why: str = "") -> MatchDecision:
         kind, candidates = self.lookup(plate)
-        return decide(read_accepted, kind, candidates, detected)
+        return decide(read_accepted, kind, candidates, detected, read_why)
+
+    def match_event(self, row: Any) -> MatchDecision:
+        """The decision for a stored event ``row`` (its plate and review columns, ``EVENT_READ``)."""
+        why = read_reason(row.plate_confidence, row.plate_valid, row.plate_country, row.plate_doubts)
+        return self.match(row.plate_text, row.review_status == AUTO, row.vehicle_class, why)
 
     def _classes(self, registrations: list[str]) -> dict[str, str | None]:
         if not registrations:
@@ -200,15 +235,9 @@ def preview_unbooked(
     policy = policy or RulePolicy()
     query = (
         sa.select(
-            events.c.key,
-            events.c.plate_text,
-            events.c.review_status,
-            events.c.vehicle_class,
-            events.c.offence,
-            events.c.confidence,
-            events.c.camera_id,
-            events.c.occurred_at,
+            events.c.key, events.c.offence, events.c.confidence, events.c.camera_id, events.c.occurred_at
         )
+        .add_columns(*EVENT_READ)
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None))
         .order_by(events.c.id)
@@ -216,10 +245,10 @@ def preview_unbooked(
     out = []
     with engine.connect() as conn:
         index = OwnerIndex(conn)
-        for key, plate, status, cls, offence, conf, camera, at in conn.execute(query).all():
-            decision = index.match(plate, status == AUTO, cls).with_reasons(policy.reasons(offence, conf))
+        for row in conn.execute(query).all():
+            decision = index.match_event(row).with_reasons(policy.reasons(row.offence, row.confidence))
             if decision.best is not None:
-                alike = booked_alike(conn, decision.best.registration, offence, camera)
-                decision = decision.with_reasons(duplicate_reasons(at, alike))
-            out.append((key, plate, decision))
+                alike = booked_alike(conn, decision.best.registration, row.offence, row.camera_id)
+                decision = decision.with_reasons(duplicate_reasons(row.occurred_at, alike))
+            out.append((row.key, row.plate_text, decision))
     return out

@@ -68,6 +68,7 @@ events = sa.Table(
     sa.Column("plate_country", sa.String(8)),
     sa.Column("plate_raw", sa.Text),
     sa.Column("plate_box", sa.JSON),
+    sa.Column("plate_doubts", sa.JSON),  # PlateRead.doubts: what lowered the read's confidence
     sa.Column("review_status", sa.String(16), nullable=False, index=True),
     sa.Column("created_at", TZ, nullable=False),
 )
