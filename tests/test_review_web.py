@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 import echallan.review.models  # noqa: F401  (registers the review tables on the records metadata)
 from echallan.records import list_challans, open_db
-from echallan.records.models import evidence_files
+from echallan.records.models import challans, events, evidence_files
 from echallan.review import views
 from echallan.review.app import create_app
 from echallan.review.sample import seed_desk
@@ -172,6 +172,19 @@ def test_second_reviewer_sees_the_event_is_claimed(app_config: DeskConfig, engin
     r = asha.post("/events/1/confirm", data={"csrf": acsrf})
     assert r.status_code == 303 and "done=confirmed" in r.headers["location"]
     assert "approved" in {ch["status"] for ch in list_challans(engine)}
+
+
+def test_event_page_says_what_lowered_the_plate_read_s_confidence(
+    app_config: DeskConfig, engine: sa.Engine
+) -> None:
+    c, _ = logged_in(app_config, "asha.reviewer")
+    assert "Confidence lowered by" not in c.get("/events/1").text
+    doubts = ["the plate recogniser reads KA01AB1284", "a character's shape was changed to fit the format"]
+    with engine.begin() as conn:
+        event_id = conn.scalar(sa.select(challans.c.event_id).where(challans.c.id == 1))
+        conn.execute(sa.update(events).where(events.c.id == event_id).values(plate_doubts=doubts))
+    page = c.get("/events/1").text
+    assert "Confidence lowered by: the plate recogniser reads KA01AB1284; a character&#39;s shape" in page
 
 
 def test_event_page_shows_the_evidence_and_inputs(app_config: DeskConfig) -> None:

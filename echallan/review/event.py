@@ -68,6 +68,7 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
             events.c.plate_confidence,
             events.c.plate_valid,
             events.c.plate_box,
+            events.c.plate_doubts,
             events.c.rule_inputs,
         )
         .join(events, events.c.id == challans.c.event_id)
