@@ -80,6 +80,7 @@ def test_read_reason_names_the_confidence_and_the_doubts() -> None:
     assert read_reason(0.5, False, "foreign", []) == "confidence 0.50; a foreign plate"
     assert read_reason(0.5, False, "", None) == "confidence 0.50; fits no Indian format"
     assert read_reason(None, None, None, None) == ""
+    assert read_reason(0.97, True, "IN", [], has_frame=False) == "no frame as evidence; confidence 0.97"
 
 
 def test_decide_tells_the_reviewer_why_the_read_needs_review() -> None:
@@ -104,6 +105,9 @@ def test_a_stored_read_s_doubts_reach_the_challan_s_review_reasons(db_url: str, 
     store_events(engine, [doubtful])
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT plate_doubts FROM events")) is not None
+    store_events(engine, [event(2, plate="KA03CD9999", frame=False)])  # sure, but with no frame to show
     issue_challans(engine, FINES, today=TODAY)
     reasons = show_challan(engine, "KA-BLR-2025-000001")["review_reasons"]
     assert reasons[0] == "plate read needs review (confidence 0.89; the plate recogniser reads KA01AB1284)"
+    reasons = show_challan(engine, "KA-BLR-2025-000002")["review_reasons"]
+    assert reasons[0] == "plate read needs review (no frame as evidence; confidence 0.97)"

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.events import AUTO
-from echallan.records.models import challans, events, owners
+from echallan.records.models import challans, events, evidence_files, owners
 from echallan.records.policy import RulePolicy, duplicate_reasons
 from echallan.records.states import CANCELLED
 
@@ -37,6 +37,9 @@ EVENT_READ = (
     events.c.plate_doubts,
     events.c.review_status,
     events.c.vehicle_class,
+    sa.exists()
+    .where(evidence_files.c.event_id == events.c.id, evidence_files.c.kind == "frame")
+    .label("has_frame"),
 )
 
 _CONFUSABLE = frozenset(frozenset(p) for p in CONFUSABLE_PAIRS)
@@ -127,11 +130,17 @@ def class_compatible(detected: str, registered_class: str | None) -> bool:
 
 
 def read_reason(
-    confidence: float | None, valid: bool | None, country: str | None, doubts: Sequence[str] | None
+    confidence: float | None,
+    valid: bool | None,
+    country: str | None,
+    doubts: Sequence[str] | None,
+    has_frame: bool = True,
 ) -> str:
     """Why a stored plate read needs a person, in a reviewer's words: its confidence and what lowered it
-    (``PlateRead.doubts``; events stored before doubts were kept say whether the read fits a format)."""
-    parts = [f"confidence {confidence:.2f}"] if confidence is not None else []
+    (``PlateRead.doubts``; events stored before doubts were kept say whether the read fits a format), and
+    a missing frame (a read goes out unseen only with a frame as evidence)."""
+    parts = [] if has_frame else ["no frame as evidence"]
+    parts += [f"confidence {confidence:.2f}"] if confidence is not None else []
     if doubts:
         parts += doubts
     elif country and country != "IN":
@@ -187,8 +196,10 @@ class OwnerIndex:
         return decide(read_accepted, kind, candidates, detected, read_why)
 
     def match_event(self, row: Any) -> MatchDecision:
-        """The decision for a stored event ``row`` (its plate and review columns, ``EVENT_READ``)."""
-        why = read_reason(row.plate_confidence, row.plate_valid, row.plate_country, row.plate_doubts)
+        """The decision for a stored event ``row`` (a result row with the columns of ``EVENT_READ``)."""
+        why = read_reason(
+            row.plate_confidence, row.plate_valid, row.plate_country, row.plate_doubts, row.has_frame
+        )
         return self.match(row.plate_text, row.review_status == AUTO, row.vehicle_class, why)
 
     def _classes(self, registrations: list[str]) -> dict[str, str | None]:
@@ -235,9 +246,13 @@ def preview_unbooked(
     policy = policy or RulePolicy()
     query = (
         sa.select(
-            events.c.key, events.c.offence, events.c.confidence, events.c.camera_id, events.c.occurred_at
+            events.c.key,
+            events.c.offence,
+            events.c.confidence,
+            events.c.camera_id,
+            events.c.occurred_at,
+            *EVENT_READ,
         )
-        .add_columns(*EVENT_READ)
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None))
         .order_by(events.c.id)
