@@ -244,3 +244,7 @@ def test_anpr_json_per_plate(tmp_path: Path) -> None:
     assert top["auto_accept"] == (top["confidence"] >= AUTO_ACCEPT_THRESHOLD)
     read = lines[1]["plates"][0]
     assert (read["text"], read["auto_accept"]) == ("DL1N2513", False) and DOUBT_FOREIGN_LOOK in read["doubts"]
+    plain = CliRunner().invoke(app, ["anpr", str(foreign)])  # an officer's view: the verdict and why
+    said = " ".join(plain.stdout.split())  # the console wraps long lines
+    assert plain.exit_code == 0
+    assert f"DL1N2513 ({read['confidence']:.2f}, review: {DOUBT_FOREIGN_LOOK})" in said

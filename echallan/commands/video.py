@@ -287,9 +287,10 @@ def anpr(
     """Read number plates in still images.
 
     With --json, prints one JSON object per image, one per line:
-    {"image": "...", "plates": [{"text": "MH12AB1234", "confidence": 0.97, "box": [x1, y1, x2, y2],
+    {"image": "...", "plates": [{"text": "MH12AB1234", "confidence": 0.97, "box": \\[x1, y1, x2, y2],
     "valid": true, "layout": "one_line", "auto_accept": true, "country": "IN", "doubts": []}]}
     ("doubts": what lowered a read's confidence, for example a character's shape changed to fit the format.)
+    Without --json, a line per image: car.jpg: MH12AB1234 (0.97, auto-accept), or "review" and why.
     """
     import cv2
 
@@ -308,8 +309,17 @@ def anpr(
             if as_json:
                 print_json_lines([{"image": str(path), "plates": plates}])
             else:
-                texts = ", ".join(f"{p['text']} ({p['confidence']:.2f})" for p in plates) or "no plate found"
+                texts = ", ".join(_plate_summary(p) for p in plates) or "no plate found"
                 out.print(f"{path}: {texts}")
             advance(i)
     if failed:
         raise typer.Exit(1)
+
+
+def _plate_summary(plate: dict[str, Any]) -> str:
+    """One plate of ``anpr``'s plain output: text, confidence, and whether it needs a person, and why."""
+    if plate["auto_accept"]:
+        verdict = "auto-accept"
+    else:
+        verdict = "review: " + "; ".join(plate["doubts"]) if plate["doubts"] else "review"
+    return f"{plate['text']} ({plate['confidence']:.2f}, {verdict})"
