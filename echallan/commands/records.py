@@ -215,6 +215,39 @@ def challans_issue(
         out.print(f"{waiting} challan(s) wait for review: echallan challans list --status pending_review")
 
 
+@challans_app.command("book")
+@cli_errors
+def challans_book(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(help="The event's key, as `echallan match` lists it.")],
+    plate: Annotated[str, typer.Argument(help="The plate as read from the evidence, any spacing or case.")],
+    actor: ActorOpt,
+    state: Annotated[
+        str, typer.Option(help="State code in challan numbers; picks the state's fines.")
+    ] = "KA",
+    district: Annotated[str, typer.Option(help="District code in challan numbers.")] = "BLR",
+    fines: FinesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Book a challan from a plate read by a person, for an event whose plate the machine could not read
+    (or read as no registered vehicle).
+
+    `echallan match` lists such events. The machine's read stays on the event; the challan goes to
+    pending_review, so it is confirmed on the review desk before anything is mailed, and
+    the audit trail names who read the plate.
+
+    Example: echallan challans book src1:red_light:3 "KA 01 AB 1234" --actor "HC Naik 5120"
+    """
+    from echallan.records import book_by_hand, load_fine_schedule
+
+    schedule = load_fine_schedule(fines, state)
+    number = book_by_hand(_db(ctx), event, plate, actor, schedule.fines, state=state, district=district)
+    if as_json:
+        print_json_lines([{"booked": number, "status": "pending_review"}])
+        return
+    out.print(f"{number} booked for review (echallan challans show {number})")
+
+
 @challans_app.command("list")
 @cli_errors
 def challans_list(

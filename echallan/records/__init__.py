@@ -10,7 +10,7 @@ mark_printed(engine, [n.challan_number for n in notices], actor="PC 1234")
 import_payments(engine, Path("payments.csv"))
 """
 
-from echallan.records.challans import issue_challans, series_name
+from echallan.records.challans import book_by_hand, issue_challans, series_name
 from echallan.records.db import alembic_config, create_db_engine, open_db, upgrade
 from echallan.records.events import (
     AUTO,
@@ -61,6 +61,7 @@ __all__ = [
     "approve",
     "approve_auto",
     "audit_trail",
+    "book_by_hand",
     "cancel",
     "check_transition",
     "create_db_engine",

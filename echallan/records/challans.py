@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from echallan.errors import ConfigError, InputError
+from echallan.errors import ConfigError, InputError, LedgerError
 from echallan.records.db import insert_for, utcnow
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
@@ -36,11 +36,21 @@ from echallan.records.states import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ISSUED", "PRINTED", "issue_challans", "series_name", "write_audit"]
+__all__ = ["ISSUED", "PRINTED", "book_by_hand", "issue_challans", "series_name", "write_audit"]
 
 AUTO_REASON = "auto-accepted: every confidence cleared its threshold"
 HOLD_REASON = AUTO_REASON + "; awaiting a supervisor's batch approval"
 _SERIES_PART = re.compile(r"^[A-Z0-9]{2,8}$")
+#: The event columns booking a challan reads: the rule's side and the plate read's (``EVENT_READ``).
+_BOOKING = (
+    events.c.id,
+    events.c.key,
+    events.c.offence,
+    events.c.confidence,
+    events.c.camera_id,
+    events.c.occurred_at,
+    *EVENT_READ,
+)
 
 
 def series_name(state: str, district: str, year: int) -> str:
@@ -73,7 +83,8 @@ def issue_challans(
     None: not an offence a person always checks, rule confidence high enough), goes
     draft -> approved -> issued. Any other event with a candidate owner goes draft -> pending_review
     (with its candidates and reasons) for the review desk. Challans a reviewer approved are issued
-    too. Events without any candidate are left alone. Returns the numbers issued by this call.
+    too. Events without any candidate are left alone (a person may book them: ``book_by_hand``).
+    Returns the numbers issued by this call.
     ``limit`` books at most that many new events (one transaction), for batching. With
     ``hold_auto`` even auto-accepted challans wait in pending_review (with no review reasons) until
     a supervisor approves the batch (``ledger.approve_auto`` or the review desk).
@@ -89,17 +100,10 @@ def issue_challans(
         now = utcnow()
         index = OwnerIndex(conn)
         for event in _unbooked(conn, limit):
-            decision = index.match_event(event)
-            decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
+            decision = _with_rule_reasons(conn, index.match_event(event), event, policy)
             if decision.best is None:
                 continue
-            alike = booked_alike(conn, decision.best.registration, event.offence, event.camera_id)
-            decision = decision.with_reasons(duplicate_reasons(event.occurred_at, alike))
-            fine = fines.get(event.offence)
-            if fine is None:
-                raise ConfigError(
-                    f"no fine is configured for offence '{event.offence}'; add it to the fines file"
-                )
+            fine = _fine(fines, event.offence)
             last += 1
             challan = _book(conn, f"{series}-{last:06d}", series, event, decision, fine, today, now)
             if decision.auto and hold_auto:
@@ -119,6 +123,72 @@ def issue_challans(
     return issued
 
 
+def book_by_hand(
+    engine: Engine,
+    event_key: str,
+    plate: str,
+    actor: str,
+    fines: Mapping[str, Fine],
+    state: str = "KA",
+    district: str = "BLR",
+    today: date | None = None,
+    policy: RulePolicy | None = None,
+) -> str:
+    """Book a challan for the stored event ``event_key`` from the ``plate`` a person (``actor``) read off
+    its evidence, where the machine read no plate, or none that matches the register.
+
+    The machine's read stays on the event as it was. The challan goes to pending_review whatever the
+    match, with the officer's read among its reasons, so it is confirmed on the review desk
+    before anything is mailed; the audit trail names the officer. Returns the challan's number."""
+    text = "".join(ch for ch in plate.upper() if ch.isalnum())
+    if not text:
+        raise InputError(f"the plate {plate!r} holds no letters or digits")
+    if not actor.strip():
+        raise InputError("say who read the plate (--actor)")
+    today = today or date.today()
+    series = series_name(state, district, today.year)
+    with engine.begin() as conn:
+        event = conn.execute(sa.select(*_BOOKING).where(events.c.key == event_key)).first()
+        if event is None:
+            raise InputError(f"no stored event has the key {event_key!r} (see `echallan match`)")
+        booked = conn.scalar(sa.select(challans.c.number).where(challans.c.event_id == event.id))
+        if booked is not None:
+            raise LedgerError(f"event {event_key} is already booked as challan {booked}")
+        why = f"read by {actor} from the evidence; the machine read {event.plate_text or 'nothing'}"
+        decision = OwnerIndex(conn).match(text, False, event.vehicle_class, why)
+        if decision.best is None:
+            raise InputError(f"no registration matches {text}: check the plate, or import its owner")
+        decision = _with_rule_reasons(conn, decision, event, policy or RulePolicy())
+        fine = _fine(fines, event.offence)
+        number = _lock_series(conn, series) + 1
+        now = utcnow()
+        challan = _book(conn, f"{series}-{number:06d}", series, event, decision, fine, today, now, actor)
+        move(conn, challan, PENDING_REVIEW, actor, "; ".join(decision.reasons), now)
+        conn.execute(
+            sa.update(challan_series).where(challan_series.c.series == series).values(last_number=number)
+        )
+    return challan.number
+
+
+def _with_rule_reasons(
+    conn: Connection, decision: MatchDecision, event: Any, policy: RulePolicy
+) -> MatchDecision:
+    """``decision`` with the rule's review reasons (``policy``) and, where it names an owner, a possible
+    duplicate's (a challan booked alike moments before)."""
+    decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
+    if decision.best is None:
+        return decision
+    alike = booked_alike(conn, decision.best.registration, event.offence, event.camera_id)
+    return decision.with_reasons(duplicate_reasons(event.occurred_at, alike))
+
+
+def _fine(fines: Mapping[str, Fine], offence: str) -> Fine:
+    fine = fines.get(offence)
+    if fine is None:
+        raise ConfigError(f"no fine is configured for offence '{offence}'; add it to the fines file")
+    return fine
+
+
 def _book(
     conn: Connection,
     number: str,
@@ -128,6 +198,7 @@ def _book(
     fine: Fine,
     today: date,
     now: Any,
+    actor: str = "system",
 ) -> ChallanRef:
     best = decision.best
     assert best is not None
@@ -160,7 +231,7 @@ def _book(
         )
         .returning(challans.c.id)
     ).scalar_one()
-    write_audit(conn, challan_id, "system", None, DRAFT, f"booked from event {event.key}", now)
+    write_audit(conn, challan_id, actor, None, DRAFT, f"booked from event {event.key}", now)
     return ChallanRef(challan_id, number, DRAFT)
 
 
@@ -179,9 +250,7 @@ def _issue(
         )
     ).one()
     reason = "approved at review" if row.review_reasons else AUTO_REASON
-    fine = fines.get(row.offence)
-    if fine is None:
-        raise ConfigError(f"no fine is configured for offence '{row.offence}'; add it to the fines file")
+    fine = _fine(fines, row.offence)
     repeat = _is_repeat(conn, challan.id, row.registration, row.offence, today, window_days)
     move(
         conn,
@@ -199,15 +268,7 @@ def _issue(
 
 def _unbooked(conn: Connection, limit: int | None) -> list[Any]:
     query = (
-        sa.select(
-            events.c.id,
-            events.c.key,
-            events.c.offence,
-            events.c.confidence,
-            events.c.camera_id,
-            events.c.occurred_at,
-            *EVENT_READ,
-        )
+        sa.select(*_BOOKING)
         .outerjoin(challans, challans.c.event_id == events.c.id)
         .where(challans.c.id.is_(None), events.c.plate_text.is_not(None), events.c.plate_text != "")
         .order_by(events.c.id)

@@ -28,6 +28,8 @@ CONFUSABLE_COST = 0.25
 MAX_EDITS = 2  # plain edits rapidfuzz may allow when gathering candidates
 MAX_COST = 1.0  # highest confusable-aware cost still offered as a candidate
 MAX_CANDIDATES = 5
+#: Why an event with no plate read gets no challan on its own, and what a person can do about it.
+NO_PLATE_READ = "no plate read: read it from the evidence and book it (echallan challans book EVENT PLATE)"
 #: The event columns a decision on a stored event reads (``OwnerIndex.match_event``).
 EVENT_READ = (
     events.c.plate_text,
@@ -240,9 +242,11 @@ def booked_alike(conn: Connection, registration: str, offence: str, camera_id: s
 def preview_unbooked(
     engine: Engine, policy: RulePolicy | None = None
 ) -> list[tuple[str, str, MatchDecision]]:
-    """(event key, plate, decision) for each stored event with a plate and no challan yet, as
-    ``issue_challans`` would decide it under ``policy`` (the default :class:`RulePolicy` if None).
-    Possible duplicates are checked against the challans already booked, not among these events."""
+    """(event key, plate, decision) for each stored event with no challan yet, as ``issue_challans``
+    would decide it under ``policy`` (the default :class:`RulePolicy` if None). Possible duplicates are
+    checked against the challans already booked, not among these events. An event whose plate the
+    machine could not read is listed too (NO_PLATE_READ): ``issue_challans`` leaves it alone, and only a
+    person can book it (``challans.book_by_hand``)."""
     policy = policy or RulePolicy()
     query = (
         sa.select(
@@ -254,13 +258,16 @@ def preview_unbooked(
             *EVENT_READ,
         )
         .outerjoin(challans, challans.c.event_id == events.c.id)
-        .where(challans.c.id.is_(None), events.c.plate_text.is_not(None))
+        .where(challans.c.id.is_(None))
         .order_by(events.c.id)
     )
     out = []
     with engine.connect() as conn:
         index = OwnerIndex(conn)
         for row in conn.execute(query).all():
+            if not row.plate_text:
+                out.append((row.key, "", MatchDecision("none", (), (NO_PLATE_READ,))))
+                continue
             decision = index.match_event(row).with_reasons(policy.reasons(row.offence, row.confidence))
             if decision.best is not None:
                 alike = booked_alike(conn, decision.best.registration, row.offence, row.camera_id)
