@@ -22,9 +22,9 @@ from echallan.errors import ConfigError, InputError, LedgerError
 from echallan.records.db import insert_for, utcnow
 from echallan.records.fines import REPEAT_WINDOW_DAYS, Fine
 from echallan.records.ledger import ChallanRef, move, write_audit
-from echallan.records.matching import EVENT_READ, MatchDecision, OwnerIndex, booked_alike
+from echallan.records.matching import EVENT_READ, MatchDecision, OwnerIndex, with_rule_reasons
 from echallan.records.models import challan_series, challans, events, owners
-from echallan.records.policy import RulePolicy, duplicate_reasons
+from echallan.records.policy import RulePolicy
 from echallan.records.states import (
     APPROVED,
     DRAFT,
@@ -100,7 +100,7 @@ def issue_challans(
         now = utcnow()
         index = OwnerIndex(conn)
         for event in _unbooked(conn, limit):
-            decision = _with_rule_reasons(conn, index.match_event(event), event, policy)
+            decision = with_rule_reasons(conn, index.match_event(event), event, policy)
             if decision.best is None:
                 continue
             fine = _fine(fines, event.offence)
@@ -158,7 +158,7 @@ def book_by_hand(
         decision = OwnerIndex(conn).match(text, False, event.vehicle_class, why)
         if decision.best is None:
             raise InputError(f"no registration matches {text}: check the plate, or import its owner")
-        decision = _with_rule_reasons(conn, decision, event, policy or RulePolicy())
+        decision = with_rule_reasons(conn, decision, event, policy or RulePolicy())
         fine = _fine(fines, event.offence)
         number = _lock_series(conn, series) + 1
         now = utcnow()
@@ -168,18 +168,6 @@ def book_by_hand(
             sa.update(challan_series).where(challan_series.c.series == series).values(last_number=number)
         )
     return challan.number
-
-
-def _with_rule_reasons(
-    conn: Connection, decision: MatchDecision, event: Any, policy: RulePolicy
-) -> MatchDecision:
-    """``decision`` with the rule's review reasons (``policy``) and, where it names an owner, a possible
-    duplicate's (a challan booked alike moments before)."""
-    decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
-    if decision.best is None:
-        return decision
-    alike = booked_alike(conn, decision.best.registration, event.offence, event.camera_id)
-    return decision.with_reasons(duplicate_reasons(event.occurred_at, alike))
 
 
 def _fine(fines: Mapping[str, Fine], offence: str) -> Fine:

@@ -239,6 +239,19 @@ def booked_alike(conn: Connection, registration: str, offence: str, camera_id: s
     return [(number, at) for number, at in conn.execute(query)]
 
 
+def with_rule_reasons(
+    conn: Connection, decision: MatchDecision, event: Any, policy: RulePolicy
+) -> MatchDecision:
+    """``decision`` for a stored ``event`` row with the rule's review reasons (``policy``) and, where it
+    names an owner, a possible duplicate's (a challan booked alike moments before): what booking adds to
+    the owner match (``challans.issue_challans``, ``challans.book_by_hand``) and the preview shows."""
+    decision = decision.with_reasons(policy.reasons(event.offence, event.confidence))
+    if decision.best is None:
+        return decision
+    alike = booked_alike(conn, decision.best.registration, event.offence, event.camera_id)
+    return decision.with_reasons(duplicate_reasons(event.occurred_at, alike))
+
+
 def preview_unbooked(
     engine: Engine, policy: RulePolicy | None = None
 ) -> list[tuple[str, str, MatchDecision]]:
@@ -268,9 +281,6 @@ def preview_unbooked(
             if not row.plate_text:
                 out.append((row.key, "", MatchDecision("none", (), (NO_PLATE_READ,))))
                 continue
-            decision = index.match_event(row).with_reasons(policy.reasons(row.offence, row.confidence))
-            if decision.best is not None:
-                alike = booked_alike(conn, decision.best.registration, row.offence, row.camera_id)
-                decision = decision.with_reasons(duplicate_reasons(row.occurred_at, alike))
+            decision = with_rule_reasons(conn, index.match_event(row), row, policy)
             out.append((row.key, row.plate_text, decision))
     return out
