@@ -248,3 +248,25 @@ def test_anpr_json_per_plate(tmp_path: Path) -> None:
     said = " ".join(plain.stdout.split())  # the console wraps long lines
     assert plain.exit_code == 0
     assert f"DL1N2513 ({read['confidence']:.2f}, review: {DOUBT_FOREIGN_LOOK})" in said
+
+
+def test_a_photo_with_two_cars_has_both_plates_read(reader: PlateReader) -> None:
+    """openalpr_us labels one plate a photo; wts-lg-000148 also shows the plate of a car further off, which
+    ``read`` (a vehicle's crop) reads first and stops at. ``read_plates``, what `echallan anpr` lists, reads
+    both, the labelled one at its box."""
+    import cv2
+
+    from echallan.types import Box
+
+    found = [row for row in _rows("openalpr_us", 1) if row[0].name == "wts-lg-000148.jpg"]
+    if not found:
+        pytest.skip("wts-lg-000148.jpg not in openalpr_us")
+    path, label, box = found[0]
+    image = cv2.imread(str(path))
+    assert image is not None, path
+    plates = reader.read_plates(image)
+    at = {r.text: r.box for r in plates}
+    assert {label, "6MTP929"} <= set(at), plates
+    ours = at[label]
+    assert ours is not None and ours.iou(Box(*box)) > 0.5
+    assert label not in {r.text for r in reader.read(image)}

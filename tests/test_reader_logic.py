@@ -29,7 +29,7 @@ from echallan.anpr.localise import (
     skipped,
 )
 from echallan.anpr.ocr import OcrBackend, Recogniser, TextLine
-from echallan.anpr.reader import WIDEN_LEFT, PlateReader, containers_first
+from echallan.anpr.reader import WIDEN_LEFT, PlateReader, containers_first, on_plate
 from echallan.anpr.scoring import (
     AUTO_ACCEPT_THRESHOLD,
     CORRECTION_FACTOR,
@@ -41,12 +41,13 @@ from echallan.anpr.scoring import (
     SHORT_LINE_FACTOR,
     SKIPPED_TEXT_FACTOR,
     SMALL_TEXT_FACTOR,
+    one_per_plate,
     score,
     to_read,
     whole_read,
 )
 from echallan.anpr.variants import weakest, without_doubtful_char
-from echallan.types import Box, Layout
+from echallan.types import Box, Layout, PlateRead
 
 
 def line(text: str, x1: float, y1: float, x2: float, y2: float, conf: float = 0.99) -> TextLine:
@@ -624,3 +625,45 @@ def test_a_year_read_by_the_plate_recogniser_is_a_sticker_and_keeps_its_plain_ra
     assert read_with(main, foreign)[:2] == ["4W5825", "2005"]
     main, foreign = SpeakingRecogniser("4W5825", 0.5, said="4W5825"), FixedRecogniser("2045", 0.99)
     assert read_with(main, foreign)[0] == "2045"  # not a sticker's year: ranks as a plate number
+
+
+# --------------------------------------------------------------------------- a photo's plates
+
+
+def test_one_read_per_plate_the_best_and_two_plates_that_read_alike_stay_two() -> None:
+    plate, behind = Box(100, 300, 220, 330), Box(430, 5, 480, 20)
+    best = PlateRead("MH12AB1234", 0.97, plate)
+    weaker = PlateRead("MH12AB124", 0.6, Box(105, 302, 215, 328))  # another candidate for the same plate
+    row = PlateRead("1234", 0.5, Box(150, 305, 218, 328))  # a part of it
+    twin = PlateRead("MH12AB1234", 0.9, behind)  # the same number on another plate (one car seen twice)
+    assert one_per_plate([weaker, row, twin, best]) == [best, twin]
+    boxless = [PlateRead("KA01AB1234", 0.8), PlateRead("KA01AB1284", 0.7)]
+    assert one_per_plate(boxless) == boxless[:1]
+
+
+def test_a_photo_has_every_plate_read_where_a_vehicle_crop_stops_at_the_first_sure_one() -> None:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    front, behind = PlateBox(Box(40, 120, 200, 170), 0.9), PlateBox(Box(260, 20, 380, 60), 0.6)
+    main = FixedRecogniser("MH12AB1234", 0.99)
+    reader = PlateReader(main, FixedLocaliser([front, behind]), foreign=None)
+    crop = reader.read(image)
+    assert [r.text for r in crop] == ["MH12AB1234"] and crop[0].box is not None
+    assert crop[0].box.iou(front.box) > 0.5  # sure on the first plate: the second is never read
+    photo = reader.read_plates(image)
+    assert [r.text for r in photo] == ["MH12AB1234"] * 2
+    assert [max(r.box.iou(p.box) for p in (front, behind)) > 0.5 for r in photo if r.box] == [True, True]
+    assert {round(r.box.y1) // 100 for r in photo if r.box} == {0, 1}  # one read on each plate
+
+
+def test_a_sticker_beside_a_number_is_print_on_that_plate_and_a_far_plate_is_not() -> None:
+    number = Box(1, 2, 316, 140)  # a US plate crop's number, as the detector boxes it
+    assert on_plate(Box(4, 125, 48, 156), number)  # the registration sticker (AUG98) at its lower edge
+    assert on_plate(Box(51, 123, 204, 158), number)  # the county's name (JASPER)
+    assert not on_plate(Box(600, 40, 700, 75), number)  # a plate a car's width away
+    assert not on_plate(Box(60, 60, 250, 135), number)  # as large as a plate: not print on this one
+    front = PlateBox(Box(40, 60, 360, 140), 0.6)
+    sticker = PlateBox(Box(45, 130, 90, 160), 0.9)  # found surer than the plate
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    reader = PlateReader(FixedRecogniser("MH12AB1234", 0.99), FixedLocaliser([sticker, front]), foreign=None)
+    reads = reader.read_plates(image)
+    assert len(reads) == 1 and reads[0].box is not None and reads[0].box.iou(front.box) > 0.5

@@ -1,6 +1,7 @@
 """ANPR: read Indian (and foreign) number plates from photos or vehicle crops.
 
-``PlateReader().read(bgr_image)`` gives ``list[PlateRead]`` best first (rapidocr backend, built once;
+``PlateReader().read(vehicle_crop)`` gives ``list[PlateRead]`` best first, every candidate read of the
+vehicle's plate; ``read_plates(photo)`` one read per plate in a photo (rapidocr backend, built once;
 ``PlateReader(backend=make_backend("easyocr"))`` for another);
 ``vote(reads_across_frames)`` combines one vehicle's reads; ``interpret(raw)`` applies the grammar.
 """

@@ -19,7 +19,7 @@ into a foreign plate's number is trimmed off: ``echallan.anpr.smallprint``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -66,6 +66,7 @@ from echallan.anpr.scoring import (
     doubted,
     foreign_line,
     is_year,
+    one_per_plate,
     plate_sure,
     rank,
     score,
@@ -98,6 +99,7 @@ WHOLE_READS = 3  # whole-plate crops read at most (``variants.WHOLE_MARGINS``), 
 PLATE_TEXT_HEIGHT = 160
 MIN_PLATE_CONTRAST = 8.0  # grey-level spread below which a located box is blank (a dark frame), not a plate
 MAX_PLATES = 3  # located plates read per image, most confident first, until one read is sure
+MAX_PLATES_PHOTO = 8  # located plates read per photo by ``read_plates`` (each of them, not until one is sure)
 # A located plate whose best read is an Indian plate without its state code (``grammar.is_indian_tail``:
 # BL1155 for PY01BL1155, the state and district printed small and stacked at the left, outside the
 # detector's box) is read again with its box widened to the left by this share of its width: the 4
@@ -105,6 +107,17 @@ MAX_PLATES = 3  # located plates read per image, most confident first, until one
 # read of the wider box is kept.
 WIDEN_LEFT = 0.7
 NESTED = 0.8  # a located box this much (``localise.overlap``) inside a bigger one already read is skipped
+# ``read_plates``: a located box under SMALLER of a bigger one's area, centred on it or just beside it (within
+# it grown by BESIDE of its width and height on each side), is print on that plate, not a plate of its own: a
+# registration sticker (AUG98) or a county's name (JASPER) under a US number, found as sure as the number.
+SMALLER, BESIDE = 0.25, (0.25, 0.5)
+
+
+def on_plate(box: Box, plate: Box) -> bool:
+    """Whether the located ``box`` is print on ``plate`` (``SMALLER``, ``BESIDE``)."""
+    gx, gy = BESIDE[0] * plate.width, BESIDE[1] * plate.height
+    grown = Box(plate.x1 - gx, plate.y1 - gy, plate.x2 + gx, plate.y2 + gy)
+    return box.area < SMALLER * plate.area and grown.contains(box.center)
 
 
 def containers_first(plates: Sequence[PlateBox]) -> list[PlateBox]:
@@ -189,19 +202,43 @@ class PlateReader:
         return ()
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
+        """A vehicle's crop: every candidate read, best first, of the located plates read in turn until one
+        is sure (``MAX_PLATES``). The video pipeline keeps the best; ``read_plates`` is for photos."""
         reads: list[PlateRead] = []
-        if self.localiser is not None:
-            done: list[Box] = []
-            for plate in containers_first(self.localiser.locate(image)[:MAX_PLATES]):
-                if any(overlap(plate.box, b) > NESTED and plate.box.area < b.area for b in done):
-                    continue  # a box inside a plate already read: a sticker or a word on that plate
-                done.append(plate.box)
-                reads = rank(reads + self._read_plate(image, plate))
-                if plate_sure(reads):
-                    return reads
+        for plate in self._plates(image, MAX_PLATES):
+            reads = rank(reads + self._read_plate(image, plate))
+            if plate_sure(reads):
+                return reads
         if reads or (self.localiser is not None and not self.search_whole):
             return reads
         return self._read_text(image)
+
+    def read_plates(self, image: np.ndarray) -> list[PlateRead]:
+        """A photo: each plate in it (up to ``MAX_PLATES_PHOTO`` located), one read each, best first.
+        Unlike ``read``, a sure read of one plate does not end the search (a car behind, another in the
+        row); print on a plate (``on_plate``) is not read as a plate, and a plate's weaker candidate reads
+        are left out (``scoring.one_per_plate``). Without a localiser, or where none located reads as a
+        plate, the whole photo takes the text path (unless ``search_whole`` is off)."""
+        plates: list[PlateBox] = []
+        for plate in sorted(self._plates(image, MAX_PLATES_PHOTO), key=lambda p: -p.box.area):
+            if not any(on_plate(plate.box, p.box) for p in plates):
+                plates.append(plate)
+        reads = [found[0] for plate in plates if (found := self._read_plate(image, plate))]
+        if not reads and (self.localiser is None or self.search_whole):
+            reads = self._read_text(image)
+        return one_per_plate(reads)
+
+    def _plates(self, image: np.ndarray, most: int) -> Iterator[PlateBox]:
+        """The ``most`` most confident located plates (``containers_first``), less any box inside a plate
+        already given (a sticker or a word on that plate); none without a localiser."""
+        if self.localiser is None:
+            return
+        done: list[Box] = []
+        for plate in containers_first(self.localiser.locate(image)[:most]):
+            if any(overlap(plate.box, b) > NESTED and plate.box.area < b.area for b in done):
+                continue
+            done.append(plate.box)
+            yield plate
 
     def _read_plate(self, image: np.ndarray, plate: PlateBox) -> list[PlateRead]:
         """Read one located plate (``_read_box``); a read that lacks the state code (``WIDEN_LEFT``) is

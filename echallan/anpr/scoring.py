@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from echallan.anpr.grammar import PlateText, interpret, is_indian_part, is_overlay, is_plate_like, is_word
-from echallan.anpr.localise import Candidate, clean, height_share, skipped
+from echallan.anpr.localise import Candidate, clean, height_share, overlap, skipped
 from echallan.anpr.ocr import TextLine
 from echallan.anpr.variants import without_doubtful_char
 from echallan.types import Box, Layout, PlateRead
@@ -192,6 +192,24 @@ def rank(reads: Iterable[PlateRead]) -> list[PlateRead]:
         if r.text not in best or r.confidence > best[r.text].confidence:
             best[r.text] = r
     return sorted(best.values(), key=lambda r: (-r.confidence, r.text))
+
+
+#: Two reads whose boxes share this much of the smaller one (``localise.overlap``) are of one plate.
+SAME_PLATE = 0.5
+
+
+def one_per_plate(reads: Iterable[PlateRead]) -> list[PlateRead]:
+    """Best first, one read per plate: a read whose box lies on a better one's (``SAME_PLATE``) is a weaker
+    candidate for that plate and is left out; so is a read without a box after the first. Two plates that
+    read alike (one car seen twice in a photo) stay two."""
+    kept: list[PlateRead] = []
+    for r in sorted(reads, key=lambda r: (-r.confidence, r.text)):
+        if r.box is None and any(k.box is None for k in kept):
+            continue
+        if r.box is not None and any(k.box is not None and overlap(k.box, r.box) >= SAME_PLATE for k in kept):
+            continue
+        kept.append(r)
+    return kept
 
 
 def plate_sure(reads: Sequence[PlateRead]) -> bool:

@@ -284,7 +284,7 @@ def anpr(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Read number plates in still images.
+    """Read number plates in still images: each plate in a photo, with its best read.
 
     With --json, prints one JSON object per image, one per line:
     {"image": "...", "plates": [{"text": "MH12AB1234", "confidence": 0.97, "box": \\[x1, y1, x2, y2],
@@ -305,7 +305,7 @@ def anpr(
                 report(f"cannot read image: {path}")
                 failed += 1
                 continue
-            plates = [p.as_json(AUTO_ACCEPT_THRESHOLD) for p in reader.read(image)]
+            plates = [p.as_json(AUTO_ACCEPT_THRESHOLD) for p in reader.read_plates(image)]
             if as_json:
                 print_json_lines([{"image": str(path), "plates": plates}])
             else:
