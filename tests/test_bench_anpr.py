@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from echallan.testing import bench_script
 from echallan.types import Box, PlateRead
 
-ROOT = Path(__file__).resolve().parents[1]
 LABEL = Box(100, 300, 220, 330)  # the plate the set labels
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "bench"))  # bench/anpr.py imports its neighbour report.py
-    spec = importlib.util.spec_from_file_location("bench_anpr", ROOT / "bench" / "anpr.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_anpr"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_script("anpr")
 
 
 def test_the_labelled_plate_is_scored_when_another_plate_ranks_first(bench: ModuleType) -> None:

@@ -7,7 +7,6 @@ helmet_riders, see bench/helmet.py) minus a margin; the full-set numbers are in 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +15,7 @@ import pytest
 
 from echallan.detection.helmet import HeadResult, HelmetDetector
 from echallan.rules.helmet import NoHelmetFinding, could_change, no_helmet
+from echallan.testing import bench_script
 from echallan.types import Box
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,17 +142,8 @@ FLOOR_HELMET = 0.85
 FLOOR_WITHOUT = 0.83
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_helmet", ROOT / "bench" / "helmet.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_helmet"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _helmet_subset() -> tuple[ModuleType, list[object]]:
-    bench = _bench()
+    bench = bench_script("helmet")
     root = bench.dataset_dir()
     if not (root / "labels.csv").exists():
         pytest.skip(f"dataset helmet_riders not found at {root}")
