@@ -7,7 +7,6 @@ helmet_riders, see bench/helmet.py) minus a margin; the full-set numbers are in 
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -18,7 +17,6 @@ from echallan.rules.helmet import NoHelmetFinding, could_change, no_helmet
 from echallan.testing import bench_script
 from echallan.types import Box
 
-ROOT = Path(__file__).resolve().parents[1]
 RIDER, PILLION = Box(100, 50, 140, 95), Box(150, 40, 188, 85)
 
 
