@@ -38,7 +38,7 @@ ARGS = [
 ]
 PASSWORD = "correct horse battery"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-DOC_SHOTS = ("review_queue.png", "review_event.png", "review_supervisor.png")
+DOC_SHOTS = ("review_queue.png", "review_event.png", "review_supervisor.png", "review_unread.png")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")
 
 
@@ -106,6 +106,16 @@ def keyboard_login(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/queue")
 
 
+def type_plate(page: Any, tmp_path: Path, name: str) -> None:
+    """Type Ravi Kumar's plate in the plate field (``p``), wait for the live owner lookup to name him, take
+    the screenshot ``name`` and submit (``Enter``)."""
+    page.keyboard.press("p")
+    page.keyboard.type("KA51MJ4321")
+    sync_api.expect(page.locator("#lookup")).to_contain_text("Ravi Kumar", timeout=20_000)
+    shot(page, tmp_path, name)
+    page.keyboard.press("Enter")
+
+
 def status(engine: sa.Engine, number: str) -> str:
     return next(c["status"] for c in list_challans(engine) if c["number"] == number)
 
@@ -160,11 +170,7 @@ def test_correct_a_plate_with_the_live_lookup(desk: tuple[str, sa.Engine], page:
     page.keyboard.press("n")
     page.wait_for_url(f"{base}/events/*")
     number = page.inner_text("h1").split()[0]
-    page.keyboard.press("p")
-    page.keyboard.type("KA51MJ4321")
-    sync_api.expect(page.locator("#lookup")).to_contain_text("Ravi Kumar", timeout=20_000)
-    shot(page, tmp_path, "review_correct.png")
-    page.keyboard.press("Enter")
+    type_plate(page, tmp_path, "review_correct.png")
     page.wait_for_url(f"{base}/queue?*")
     assert "corrected" in page.inner_text(".notice")
     assert status(engine, number) == "approved"
@@ -192,3 +198,26 @@ def test_reviewer_is_refused_the_supervisor_page(
     supervisor.click("#bulk-approve")
     assert "1 challans approved." in supervisor.inner_text(".notice")
     context.close()
+
+
+def test_read_an_unread_plate_and_book_it_with_the_keyboard(
+    desk: tuple[str, sa.Engine], page: Any, tmp_path: Path
+) -> None:
+    """The red-light jump whose plate the machine could not read: opened from "Unread plates", its plate
+    typed with the owner lookup, booked; it then waits in the queue for another reviewer."""
+    base, engine = desk
+    keyboard_login(page, base, "asha.reviewer")
+    page.click("text=Unread plates")
+    page.wait_for_url(f"{base}/unread")
+    assert "sample:red_light:unread" in page.inner_text("table.queue")
+    page.keyboard.press("n")  # the first event waiting for a read
+    page.wait_for_url(f"{base}/unread/*")
+    page.wait_for_load_state("load")
+    type_plate(page, tmp_path, "review_unread.png")
+    page.wait_for_url(f"{base}/unread?*")
+    notice = page.inner_text(".notice")
+    number = notice.split()[1]
+    assert notice == f"Challan {number} booked for review." and status(engine, number) == "pending_review"
+    assert "No violation is waiting for a plate read." in page.inner_text("table.queue")
+    page.goto(f"{base}/queue")
+    assert number in page.inner_text("table.queue")

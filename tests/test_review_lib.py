@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import echallan.review.models  # noqa: F401  (registers the review tables on the records metadata)
 from echallan.commands.review import users_app
 from echallan.errors import InputError
-from echallan.records import audit_trail, list_challans, open_db
+from echallan.records import audit_trail, list_challans, open_db, show_challan
 from echallan.records.models import metadata
 from echallan.review.auth import (
     User,
@@ -228,4 +228,50 @@ def test_claims_and_decisions_on_each_backend(db_url: str, tmp_path: Path) -> No
     assert status_of(engine, reject(engine, second, bala, "not a violation")) == "cancelled"
     with pytest.raises(ReviewError, match="not waiting for review"):
         claim(engine, first, bala)
+    engine.dispose()
+
+
+def test_an_unread_plate_is_booked_by_one_reviewer_and_confirmed_by_another(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The sample's red-light jump with no plate read waits for a person (``unbooked``); the reviewer who
+    reads its plate books it to review, and may not confirm it: another reviewer does."""
+    from echallan.records.models import challans
+    from echallan.review.unbooked import Booking, book_read, list_unbooked, unbooked_detail
+
+    engine = open_db(db_url)
+    make_review_sample(engine, tmp_path / "sample")
+    add_user(engine, "asha.reviewer", PASSWORD, "reviewer")
+    add_user(engine, "bala.reviewer", PASSWORD, "reviewer")
+    asha, bala = login(engine, "asha.reviewer"), login(engine, "bala.reviewer")
+    waiting = list_unbooked(engine)
+    assert [r["key"] for r in waiting] == ["sample:red_light:unread"]
+    assert waiting[0]["why"].startswith("no plate read")
+    detail = unbooked_detail(engine, waiting[0]["id"])
+    assert {"frame", "annotated", "plate", "clip"} <= set(detail["evidence"]) and detail["booked"] is None
+    assert [s for _, s in detail["signal_history"]][-1] == "red"
+    booking = Booking.packaged()
+    with pytest.raises(ReviewError, match="type the plate"):
+        book_read(engine, waiting[0]["id"], asha, "  ", booking)
+    with pytest.raises(InputError, match="no registration matches"):
+        book_read(engine, waiting[0]["id"], asha, "ZZ99ZZ9999", booking)
+    with pytest.raises(ReviewError, match="no event"):
+        book_read(engine, 9999, asha, "KA51MJ4321", booking)
+    number = book_read(engine, waiting[0]["id"], asha, "ka 51 mj 4321", booking)
+    assert list_unbooked(engine) == [] and unbooked_detail(engine, waiting[0]["id"])["booked"] == number
+    assert status_of(engine, number) == "pending_review"
+    booked = show_challan(engine, number)
+    assert booked["plate"] == "KA51MJ4321"
+    assert "read by asha.reviewer from the evidence" in "; ".join(booked["review_reasons"])
+    assert audit_trail(engine, number)[0]["actor"] == "asha.reviewer"
+    with engine.connect() as conn:
+        challan_id = conn.execute(sa.select(challans.c.id).where(challans.c.number == number)).scalar_one()
+    claim(engine, challan_id, asha)
+    with pytest.raises(ReviewError, match="yourself"):
+        confirm(engine, challan_id, asha)
+    with pytest.raises(ReviewError, match="yourself"):
+        correct_plate(engine, challan_id, asha, "KA51MJ4321")
+    release(engine, challan_id, asha)
+    claim(engine, challan_id, bala)
+    assert status_of(engine, confirm(engine, challan_id, bala)) == "approved"
     engine.dispose()

@@ -202,3 +202,36 @@ def test_event_page_shows_the_evidence_and_inputs(app_config: DeskConfig) -> Non
     assert c.get("/evidence/1/motion").status_code in (400, 404)  # not a clip
     found = c.get("/api/owners", params={"plate": "KA01AB1234"}).json()
     assert found["kind"] == "exact" and found["candidates"][0]["registration"] == "KA01AB1234"
+
+
+def test_an_unread_plate_is_read_and_booked_at_the_desk(app_config: DeskConfig, engine: sa.Engine) -> None:
+    asha, acsrf = logged_in(app_config, "asha.reviewer")
+    listing = asha.get("/unread")
+    assert listing.status_code == 200 and "sample:red_light:unread" in listing.text
+    assert "no plate read" in listing.text and 'href="/unread' in asha.get("/queue").text
+    event_id = int(re.findall(r'href="/unread/(\d+)"', listing.text)[0])
+    page = asha.get(f"/unread/{event_id}").text
+    for needle in (f'action="/unread/{event_id}/book"', 'id="plate"', 'data-lookup="/api/owners"',
+                   "/evidence/", "No plate was read", "sig red"):  # fmt: skip
+        assert needle in page, needle
+    assert ".png" not in page  # evidence by id only
+    assert asha.post(f"/unread/{event_id}/book", data={"plate": "KA51MJ4321"}).status_code == 403  # no CSRF
+    unknown = asha.post(f"/unread/{event_id}/book", data={"csrf": acsrf, "plate": "ZZ99ZZ9999"})
+    assert unknown.status_code == 400 and "no registration matches" in unknown.text
+    booked = asha.post(f"/unread/{event_id}/book", data={"csrf": acsrf, "plate": "KA 51 MJ 4321"})
+    assert booked.status_code == 303 and booked.headers["location"].startswith("/unread?number=KA-BLR-")
+    number = booked.headers["location"].split("=", 1)[1]
+    assert f"Challan {number} booked for review." in asha.get(booked.headers["location"]).text
+    assert "sample:red_light:unread" not in asha.get("/unread").text
+    again = asha.post(f"/unread/{event_id}/book", data={"csrf": acsrf, "plate": "KA51MJ4321"})
+    assert again.status_code == 400 and "already booked" in again.text
+    with engine.connect() as conn:
+        challan_id = conn.scalar(sa.select(challans.c.id).where(challans.c.number == number))
+    assert asha.post(f"/events/{challan_id}/claim", data={"csrf": acsrf}).status_code == 303
+    own = asha.post(f"/events/{challan_id}/confirm", data={"csrf": acsrf})
+    assert own.status_code == 400 and "yourself" in own.text
+    asha.post(f"/events/{challan_id}/release", data={"csrf": acsrf})
+    bala, bcsrf = logged_in(app_config, "bala.reviewer")
+    assert bala.post(f"/events/{challan_id}/claim", data={"csrf": bcsrf}).status_code == 303
+    assert bala.post(f"/events/{challan_id}/confirm", data={"csrf": bcsrf}).status_code == 303
+    assert {c["number"]: c["status"] for c in list_challans(engine)}[number] == "approved"

@@ -6,6 +6,7 @@ import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -21,6 +22,12 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+# Where challans are booked: the series' state and district, and the fines in force.
+StateOpt = Annotated[str, typer.Option(help="State code in challan numbers; picks the state's fines.")]
+DistrictOpt = Annotated[str, typer.Option(help="District code in challan numbers.")]
+FinesOpt = Annotated[
+    Path | None, typer.Option(help="Fines TOML (default: the packaged central MV Act table).")
+]
 
 
 def cli_errors(fn: F) -> F:

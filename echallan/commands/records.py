@@ -8,7 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from echallan.commands.common import (
+    DistrictOpt,
+    FinesOpt,
     JsonOpt,
+    StateOpt,
     cli_errors,
     err,
     out,
@@ -24,9 +27,6 @@ challans_app = typer.Typer(
 )
 
 ActorOpt = Annotated[str, typer.Option(help="Who is making the change (name and rank or ID); audited.")]
-FinesOpt = Annotated[
-    Path | None, typer.Option(help="Fines TOML (default: the packaged central MV Act table).")
-]
 
 
 def _db(ctx: typer.Context) -> Any:
@@ -156,10 +156,8 @@ def match(
 @cli_errors
 def challans_issue(
     ctx: typer.Context,
-    state: Annotated[
-        str, typer.Option(help="State code in challan numbers; picks the state's fines.")
-    ] = "KA",
-    district: Annotated[str, typer.Option(help="District code in challan numbers.")] = "BLR",
+    state: StateOpt = "KA",
+    district: DistrictOpt = "BLR",
     fines: FinesOpt = None,
     due_days: Annotated[int, typer.Option(help="Days from issue to the payment due date.")] = 60,
     without_supervisor: Annotated[
@@ -222,10 +220,8 @@ def challans_book(
     event: Annotated[str, typer.Argument(help="The event's key, as `echallan match` lists it.")],
     plate: Annotated[str, typer.Argument(help="The plate as read from the evidence, any spacing or case.")],
     actor: ActorOpt,
-    state: Annotated[
-        str, typer.Option(help="State code in challan numbers; picks the state's fines.")
-    ] = "KA",
-    district: Annotated[str, typer.Option(help="District code in challan numbers.")] = "BLR",
+    state: StateOpt = "KA",
+    district: DistrictOpt = "BLR",
     fines: FinesOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from echallan.commands.common import JsonOpt, cli_errors, out, print_rows, settings
+from echallan.commands.common import (
+    DistrictOpt,
+    FinesOpt,
+    JsonOpt,
+    StateOpt,
+    cli_errors,
+    out,
+    print_rows,
+    settings,
+)
 from echallan.errors import InputError
 
 review_app = typer.Typer(help="The review desk: people decide what is mailed.", no_args_is_help=True)
@@ -38,18 +47,24 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="Mark the session cookie Secure (when served behind HTTPS).")
     ] = False,
+    state: StateOpt = "KA",
+    district: DistrictOpt = "BLR",
+    fines: FinesOpt = None,
 ) -> None:
     """Serve the review desk (queue, event pages, supervisor view) on the records database.
 
     Evidence is served only from the evidence folder (--evidence-dir / ECHALLAN_EVIDENCE_DIR).
-    Create accounts first with `echallan users add`.
+    Create accounts first with `echallan users add`. A plate a reviewer reads on the "Unread plates" page
+    is booked with --state, --district and --fines, as `echallan challans book` books it.
 
     Example: echallan review serve --host 0.0.0.0 --port 8080
     """
     import uvicorn
 
+    from echallan.records import load_fine_schedule
     from echallan.review.app import create_app
     from echallan.review.supervisor import Thresholds
+    from echallan.review.unbooked import Booking
     from echallan.review.web import DeskConfig
 
     for name, value in (("plate", plate_threshold), ("rule", rule_threshold)):
@@ -57,7 +72,9 @@ def serve(
             raise InputError(f"--{name}-threshold must lie between 0 and 1, got {value}")
     _can_listen(host, port)
     s = settings(ctx)
-    config = DeskConfig(_db(ctx), s.evidence_dir, Thresholds(plate_threshold, rule_threshold), secure_cookies)
+    booking = Booking(load_fine_schedule(fines, state).fines, state, district)
+    thresholds = Thresholds(plate_threshold, rule_threshold)
+    config = DeskConfig(_db(ctx), s.evidence_dir, thresholds, secure_cookies, booking)
     out.print(f"review desk on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)
 

@@ -4,6 +4,9 @@ confirm: pending_review -> approved ("confirmed at review")
 correct_plate: pending_review -> approved, booked against the corrected registration
 reject: pending_review -> cancelled, with the reviewer's reason
 escalate: stays pending_review; an audit row and an ``escalations`` row pass it to a supervisor
+
+Four eyes: a challan a reviewer booked from a plate they read off the evidence (``unbooked.book_read``) is
+confirmed or corrected by someone else (``_not_own_read``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.db import utcnow
 from echallan.records.ledger import ChallanRef, locked, move, write_audit
-from echallan.records.models import challans, events, owners
+from echallan.records.models import audit_log, challans, events, owners
 from echallan.records.owners_csv import normalise_registration
 from echallan.records.states import APPROVED, CANCELLED, PENDING_REVIEW
 from echallan.review.auth import User
@@ -45,6 +48,17 @@ def _decide(
     return str(number)
 
 
+def _not_own_read(conn: Connection, challan: ChallanRef, user: User) -> None:
+    """Refuse ``user`` a challan they booked by hand (the booking's audit row names them)."""
+    booker = conn.scalar(
+        sa.select(audit_log.c.actor).where(
+            audit_log.c.challan_id == challan.id, audit_log.c.from_status.is_(None)
+        )
+    )
+    if booker == user.username:
+        raise ReviewError(f"you read the plate of {challan.number} yourself: another reviewer must decide it")
+
+
 def _clear(conn: Connection, challan_id: int, keep_escalation: bool = False) -> None:
     conn.execute(sa.delete(claims).where(claims.c.challan_id == challan_id))
     if not keep_escalation:
@@ -53,6 +67,7 @@ def _clear(conn: Connection, challan_id: int, keep_escalation: bool = False) -> 
 
 def confirm(engine: Engine, challan_id: int, user: User) -> str:
     def act(conn: Connection, challan: ChallanRef) -> None:
+        _not_own_read(conn, challan, user)
         move(conn, challan, APPROVED, user.username, "confirmed at review")
         _clear(conn, challan.id)
 
@@ -66,6 +81,7 @@ def correct_plate(engine: Engine, challan_id: int, user: User, plate: str) -> st
         raise ReviewError("type the plate as read, e.g. KA01AB1234")
 
     def act(conn: Connection, challan: ChallanRef) -> None:
+        _not_own_read(conn, challan, user)
         owner = conn.execute(
             sa.select(owners.c.id, owners.c.vehicle_class).where(owners.c.registration == registration)
         ).first()

@@ -90,16 +90,24 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
         ).first()
         held = current_claim(conn, challan_id)
     detail = dict(row)
-    inputs = detail["rule_inputs"] if isinstance(detail["rule_inputs"], dict) else {}
     regs = [c["registration"] for c in detail["candidates"] or []]
     records = owner_records(engine, regs)
     detail.update(
         evidence={kind: file_id for file_id, kind in files},
         owners=[{**records.get(c["registration"], {}), **c} for c in detail["candidates"] or []],
-        signal_history=inputs.get(SIGNAL_KEY) or [],
-        other_inputs={k: v for k, v in inputs.items() if k != SIGNAL_KEY and k not in CHAR_KEYS},
-        char_confidences=next((inputs[k] for k in CHAR_KEYS if k in inputs), None),
+        **rule_view(detail["rule_inputs"]),
         claim=held,
         escalated=dict(escalated._mapping) if escalated is not None else None,
     )
     return detail
+
+
+def rule_view(rule_inputs: Any) -> dict[str, Any]:
+    """An event's ``rule_inputs`` as the pages show them: the signal timeline, the per-character plate
+    confidences, and every other input as it is."""
+    inputs = rule_inputs if isinstance(rule_inputs, dict) else {}
+    return {
+        "signal_history": inputs.get(SIGNAL_KEY) or [],
+        "other_inputs": {k: v for k, v in inputs.items() if k != SIGNAL_KEY and k not in CHAR_KEYS},
+        "char_confidences": next((inputs[k] for k in CHAR_KEYS if k in inputs), None),
+    }

@@ -96,24 +96,47 @@ def _evidence(folder: Path, n: int, spec: SampleEvent) -> tuple[EvidenceFile, ..
     return (*files, *([written] if written else []))
 
 
+def _event(folder: Path, n: int, spec: SampleEvent, key: str, plate: PlateRead | None) -> Event:
+    return Event(
+        key=key,
+        camera_id=spec.camera,
+        source=f"samples/{spec.camera}.mp4",
+        source_sha256=f"{n:064d}",
+        violation=Violation(spec.offence, n, spec.vehicle, 100 + n, 4.0 + n, 0.8, spec.inputs),
+        occurred_at=spec.when,
+        plate=plate,
+        evidence=_evidence(folder, n, spec),
+    )
+
+
 def sample_events(folder: Path) -> list[Event]:
     return [
-        Event(
-            key=f"sample:{spec.offence}:{n}",
-            camera_id=spec.camera,
-            source=f"samples/{spec.camera}.mp4",
-            source_sha256=f"{n:064d}",
-            violation=Violation(spec.offence, n, spec.vehicle, 100 + n, 4.0 + n, 0.8, spec.inputs),
-            occurred_at=spec.when,
-            plate=PlateRead(spec.plate_read, spec.confidence, PLATE_BOX, valid=True, raw=spec.plate_read),
-            evidence=_evidence(folder, n, spec),
+        _event(
+            folder,
+            n,
+            spec,
+            f"sample:{spec.offence}:{n}",
+            PlateRead(spec.plate_read, spec.confidence, PLATE_BOX, valid=True, raw=spec.plate_read),
         )
         for n, spec in enumerate(EVENTS, 1)
     ]
 
 
+#: A red-light jump whose plate the machine could not read (drawn: an owner's, for a person to read): it
+#: waits on the desk's "Unread plates" page, not in the queue.
+UNREAD = SampleEvent("", "KA51MJ4321", 0.0, Offence.RED_LIGHT, "car", "BLR-JN-001",
+                     "MG Road / Brigade Road", "2025-02-11T07:50:00+05:30",
+                     {"red_for_s": 1.2, "grace_s": 0.5, "signal_history": SIGNAL})  # fmt: skip
+
+
+def unread_event(folder: Path) -> Event:
+    """The ``UNREAD`` sample: an event with evidence and no plate read."""
+    return _event(folder, len(EVENTS) + 1, UNREAD, f"sample:{UNREAD.offence}:unread", None)
+
+
 def make_review_sample(engine: Engine, folder: Path) -> list[int]:
-    """Seed owners, events and challans waiting for review; returns the challans' ids."""
+    """Seed owners, events and challans waiting for review, and one event whose plate was not read (it
+    has no challan); returns the challans' ids."""
     folder.mkdir(parents=True, exist_ok=True)
     owners_csv = folder / "owners.csv"
     owners_csv.write_text(OWNERS_CSV, encoding="utf-8")
@@ -124,6 +147,7 @@ def make_review_sample(engine: Engine, folder: Path) -> list[int]:
     for location, batch in by_location.items():
         store_events(engine, batch, location=location, auto_accept=0.99)
     issue_challans(engine, load_fines(state="KA"), today=date(2025, 2, 12))
+    store_events(engine, [unread_event(folder / "evidence")], location=UNREAD.location)
     with engine.connect() as conn:
         return list(conn.scalars(sa.select(challans.c.id).order_by(challans.c.id)))
 

@@ -1,4 +1,5 @@
-"""Review and supervisor pages: queue, event, decisions, owner lookup, bulk approval, dashboard."""
+"""Review and supervisor pages: queue, event, decisions, unread plates, owner lookup, bulk approval,
+dashboard."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from echallan.review.errors import ClaimedError
 from echallan.review.event import event_detail, lookup_owners
 from echallan.review.queue import QueueFilter, claim, filter_choices, list_queue, release
 from echallan.review.supervisor import bulk_approve, bulk_candidates, dashboard, reviewer_stats
+from echallan.review.unbooked import book_read, list_unbooked, unbooked_detail
 from echallan.review.web import current_session, desk, form_text, page, posted_session
 
 router = APIRouter()
@@ -106,6 +108,27 @@ async def decide(request: Request, challan_id: int, action: str, session: PostDe
         number = decisions.escalate(engine, challan_id, user, form_text(form, "reason", 500))
         return _done("escalated", number)
     return JSONResponse({"detail": "Not Found"}, status_code=404)
+
+
+@router.get("/unread")
+def unread_page(request: Request, session: SessionDep, number: str = "") -> Response:
+    """Violations waiting for a person to read their plate (``unbooked.list_unbooked``)."""
+    notice = f"Challan {number} booked for review." if _NUMBER.match(number) else ""
+    rows = list_unbooked(desk(request).engine)
+    return page(request, "unread.html", session, rows=rows, notice=notice)
+
+
+@router.get("/unread/{event_id}")
+def unread_event(request: Request, event_id: int, session: SessionDep) -> Response:
+    return page(request, "unread_event.html", session, e=unbooked_detail(desk(request).engine, event_id))
+
+
+@router.post("/unread/{event_id}/book")
+async def book_unread(request: Request, event_id: int, session: PostDep) -> Response:
+    form = await request.form()
+    config = desk(request)
+    number = book_read(config.engine, event_id, session.user, form_text(form, "plate", 32), config.booking)
+    return RedirectResponse(f"/unread?number={number}", status_code=303)
 
 
 @router.get("/api/owners")

@@ -18,6 +18,7 @@ from echallan.errors import EchallanError, InputError
 from echallan.review.auth import Session, check_csrf, load_session
 from echallan.review.errors import AuthError, ClaimedError, Forbidden
 from echallan.review.supervisor import Thresholds
+from echallan.review.unbooked import Booking
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "echallan_session"
@@ -40,6 +41,7 @@ class DeskConfig:
     evidence_root: Path | None = None  # evidence outside this folder is never served
     thresholds: Thresholds = field(default_factory=Thresholds)
     secure_cookies: bool = False  # set behind HTTPS
+    booking: Booking = field(default_factory=Booking.packaged)  # fines and series of challans booked here
 
 
 def make_templates() -> Jinja2Templates:
