@@ -29,7 +29,10 @@ MAX_EDITS = 2  # plain edits rapidfuzz may allow when gathering candidates
 MAX_COST = 1.0  # highest confusable-aware cost still offered as a candidate
 MAX_CANDIDATES = 5
 #: Why an event with no plate read gets no challan on its own, and what a person can do about it.
-NO_PLATE_READ = "no plate read: read it from the evidence and book it (echallan challans book EVENT PLATE)"
+NO_PLATE_READ = (
+    "no plate read: read it from the evidence and book it (the review desk's Unread plates, or echallan "
+    "challans book EVENT PLATE)"
+)
 #: The event columns a decision on a stored event reads (``OwnerIndex.match_event``).
 EVENT_READ = (
     events.c.plate_text,
