@@ -270,3 +270,17 @@ def test_a_photo_with_two_cars_has_both_plates_read(reader: PlateReader) -> None
     ours = at[label]
     assert ours is not None and ours.iou(Box(*box)) > 0.5
     assert label not in {r.text for r in reader.read(image)}
+
+
+@pytest.mark.parametrize("label", ["469BWW", "5812HJ", "712WQA"])
+def test_print_on_a_plate_is_not_listed_as_a_plate_of_its_own(reader: PlateReader, label: str) -> None:
+    """US plate crops whose registration sticker (AUG98, MAY98) or county name (JASPER) the detector finds
+    as a plate of its own, as sure as the number: ``read_plates`` lists the number alone."""
+    import cv2
+
+    found = [row for row in _rows("openalpr_us_platecrops", 1) if row[1] == label]
+    if not found:
+        pytest.skip(f"{label} not in openalpr_us_platecrops")
+    image = cv2.imread(str(found[0][0]))
+    assert image is not None
+    assert [r.text for r in reader.read_plates(image)] == [label]
