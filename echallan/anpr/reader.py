@@ -8,10 +8,10 @@ Works on a whole photo or on a vehicle crop, along one of two paths:
   dropped: ``echallan.anpr.variants``); unless that read is valid and confident, the plate crop alone
   goes through the text path below (which finds its rows: two-line plates, a US state name above the
   number). Where no plate is located, the whole image goes through the text path.
-* the text path (``localiser=None``): text lines from ``OcrBackend.predict`` grouped into candidates
-  (``echallan.anpr.localise.find_candidates``); unless the first read is valid and confident, the best
-  candidate's rows are recognised again on their own crops (no second detection), and a small image is
-  detected again upscaled.
+* the text path (``localiser=None``; ``echallan.anpr.textpath``): text lines from ``OcrBackend.predict``
+  grouped into candidates (``echallan.anpr.localise.find_candidates``); unless the first read is valid and
+  confident, the best candidate's rows are recognised again on their own crops (no second detection), and
+  a small image is detected again upscaled.
 
 How sure each read is, and when a plate's reading may stop: ``echallan.anpr.scoring``. Small print read
 into a foreign plate's number is trimmed off: ``echallan.anpr.smallprint``.
@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from echallan.anpr.crops import cut, expand, rows_of, scaled, split_rows
+from echallan.anpr.crops import cut, expand, scaled, split_rows
 from echallan.anpr.grammar import (
     FOREIGN_FOLD,
     has_state_head,
@@ -41,7 +41,6 @@ from echallan.anpr.localise import (
     Candidate,
     PlateBox,
     PlateLocaliser,
-    clean,
     find_candidates,
     overlap,
 )
@@ -50,7 +49,6 @@ from echallan.anpr.ocr import (
     RapidOcrBackend,
     Recogniser,
     TextDetector,
-    TextLine,
     plate_recogniser,
 )
 from echallan.anpr.scoring import (
@@ -59,7 +57,6 @@ from echallan.anpr.scoring import (
     DOUBT_FOREIGN_LOOK,
     FOREIGN_FACTOR,
     FOREIGN_LOOK_FACTOR,
-    GEOMETRY_DOUBTS,
     PLAIN_FACTOR,
     PLATE_SURE,
     doubt_disagree,
@@ -69,24 +66,19 @@ from echallan.anpr.scoring import (
     one_per_plate,
     plate_sure,
     rank,
-    score,
     to_read,
     whole_read,
     worth,
 )
 from echallan.anpr.smallprint import MIN_NUMBER, framed_by_words, number_span, trimmed
+from echallan.anpr.textpath import MIN_SIDE, TextPath
 from echallan.anpr.variants import DOUBTFUL, WHOLE_MARGINS, weakest
 from echallan.types import Box, Layout, PlateRead
 
 __all__ = ["AUTO_ACCEPT_THRESHOLD", "PlateReader", "find_candidates", "rank", "to_read"]
 
-ROW_MARGIN_X, ROW_MARGIN_Y = 0.5, 0.15  # second-look crop margin around a row, in row heights
 # margin around a plate number's span re-read alone (``smallprint``), in its heights: x, y
 NUMBER_MARGIN = (0.05, 0.1)
-# An image smaller than this (longest side) with no sure read at its own size is detected again upscaled
-# to it: small vehicle crops carry text too small for the detector. Not always: upscaling first costs
-# 1.5-2x the time and reads ready-cut plate crops worse (70 -> 60 % exact, openalpr_us_platecrops).
-MIN_SIDE = 640
 # Margins around a located plate, in its width and height: recognised whole, it is cut tight (top and bottom
 # trimmed: border and frame text cost reads; TRAIN-half vehicle crops, whole-plate read exact: india 46 of
 # 66, US 50 of 66, vs 32 and 34 at 0.04, 0.1; ``variants.WHOLE_MARGINS``); for its rows' text path, loose
@@ -172,10 +164,7 @@ class PlateReader:
         self.backend = backend
         self.foreign = foreign
         self.localiser: PlateLocaliser | None = localiser
-        self.refine = refine
-        self.refine_height = refine_height
-        self.skip_refine_above = skip_refine_above
-        self.min_side = min_side
+        self.text = TextPath(backend, refine, refine_height, skip_refine_above, min_side)
         self.search_whole = search_whole
         self.whole_reads = whole_reads
 
@@ -211,7 +200,7 @@ class PlateReader:
                 return reads
         if reads or (self.localiser is not None and not self.search_whole):
             return reads
-        return self._read_text(image)
+        return self.text.read(image)
 
     def read_plates(self, image: np.ndarray) -> list[PlateRead]:
         """A photo: each plate in it (up to ``MAX_PLATES_PHOTO`` located), one read each, best first.
@@ -225,7 +214,7 @@ class PlateReader:
                 plates.append(plate)
         reads = [found[0] for plate in plates if (found := self._read_plate(image, plate))]
         if not reads and (self.localiser is None or self.search_whole):
-            reads = self._read_text(image)
+            reads = self.text.read(image)
         return one_per_plate(reads)
 
     def _plates(self, image: np.ndarray, most: int) -> Iterator[PlateBox]:
@@ -340,7 +329,7 @@ class PlateReader:
         if loose is None:
             return []
         crop, (x, y) = loose
-        found = self._text_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
+        found = self.text.read_pass(crop, PLATE_TEXT_HEIGHT / crop.shape[0], in_plate=True, backend=backend)
         return [replace(r, box=r.box.offset(x, y)) if r.box else r for r in found]
 
     def _unless_indian(self, image: np.ndarray, box: Box, foreign: list[PlateRead]) -> list[PlateRead]:
@@ -406,123 +395,3 @@ class PlateReader:
             if plate_sure([read]) or weakest(used) >= DOUBTFUL:
                 break
         return [best[1]] if best else []
-
-    def _read_text(self, image: np.ndarray) -> list[PlateRead]:
-        """The text path on the whole image: at its own size, then upscaled to ``min_side`` if small."""
-        reads: list[PlateRead] = []
-        scales = [1.0]
-        if max(image.shape[:2]) < self.min_side:  # small text may only be found at a larger scale
-            scales.append(self.min_side / max(image.shape[:2]))
-        for scale in scales:
-            reads = rank(reads + self._text_pass(image, scale))
-            if self._sure(reads):
-                break
-        return reads
-
-    def _text_pass(
-        self, image: np.ndarray, scale: float, in_plate: bool = False, backend: OcrBackend | None = None
-    ) -> list[PlateRead]:
-        """Detect text at ``scale``, group it into candidates, and give the best a second look if unsure.
-
-        ``in_plate``: ``image`` is a located plate, whose number is its tallest text (``score``).
-        ``backend``: the OCR to use (default: the reader's)."""
-        backend = backend or self.backend
-        lines = self._detect(image, scale, backend)
-        scored = [score(c, lines, in_plate) for c in find_candidates(lines, plate=in_plate)]
-        first = rank(r for r, _, _ in scored)
-        if self._sure(first):
-            return first  # a confident, valid read: another look costs time and rarely helps
-        how = {(r.text, r.box): (f, pl) for r, f, pl in scored}
-        return rank(first + self._second_look(image, first, lines, how, backend))
-
-    def _sure(self, reads: Sequence[PlateRead]) -> bool:
-        return bool(reads) and reads[0].valid and reads[0].confidence >= self.skip_refine_above
-
-    def _second_look(
-        self,
-        image: np.ndarray,
-        first: Sequence[PlateRead],
-        lines: Sequence[TextLine],
-        how: dict[tuple[str, Box | None], tuple[float, bool]],
-        backend: OcrBackend,
-    ) -> list[PlateRead]:
-        """The best regions again; each new read keeps its region's geometry factor and plate-line flag."""
-        out: list[PlateRead] = []
-        regions: list[Box] = []
-        for r in first:
-            if len(regions) >= self.refine:
-                break
-            assert r.box is not None
-            if any(r.box.iou(b) > 0.3 for b in regions):
-                continue
-            regions.append(r.box)
-            factor, plate_line = how.get((r.text, r.box), (1.0, False))
-            where = tuple(d for d in r.doubts if d in GEOMETRY_DOUBTS)
-            if isinstance(backend, Recogniser):
-                out.extend(self._recognise_rows(image, backend, r, lines, factor, plate_line, where))
-            else:
-                out.extend(self._redetect(image, r.box, factor, plate_line, where))
-        return out
-
-    def _detect(self, image: np.ndarray, scale: float, backend: OcrBackend) -> list[TextLine]:
-        """``backend.predict`` on the image resized by ``scale``; boxes in ``image`` coordinates."""
-        if scale == 1.0:
-            return backend.predict(image)
-        big = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
-        return [
-            replace(
-                ln,
-                box=scaled(ln.box, 1 / scale),
-                polygon=tuple((x / scale, y / scale) for x, y in ln.polygon),
-            )
-            for ln in backend.predict(big)
-        ]
-
-    def _recognise_rows(
-        self,
-        image: np.ndarray,
-        rec: Recogniser,
-        read: PlateRead,
-        lines: Sequence[TextLine],
-        factor: float = 1.0,
-        plate_line: bool = False,
-        doubts: tuple[str, ...] = (),
-    ) -> list[PlateRead]:
-        """Recognise each row of ``read``'s region (one, or two for a two-line plate) on its own crop."""
-        h_img, w_img = image.shape[:2]
-        found: list[TextLine] = []
-        for row in rows_of(read, lines):
-            x1, y1, x2, y2 = expand(row, ROW_MARGIN_X * row.height, ROW_MARGIN_Y * row.height, w_img, h_img)
-            if x2 - x1 < 2 or y2 - y1 < 2:
-                return []
-            line = rec.recognise(image[y1:y2, x1:x2])
-            if not clean(line.text):
-                return []
-            found.append(replace(line, box=row))  # where the text is, not the margin around it
-        layout = Layout.TWO_LINE if len(found) == 2 else Layout.ONE_LINE
-        again = to_read(Candidate(tuple(found), layout), plate_line, factor, doubts)
-        return [again] if worth(again) else []
-
-    def _redetect(
-        self,
-        image: np.ndarray,
-        box: Box,
-        factor: float = 1.0,
-        plate_line: bool = False,
-        doubts: tuple[str, ...] = (),
-    ) -> list[PlateRead]:
-        """Crop around ``box`` with a margin, upscale and detect again; boxes back in image coordinates."""
-        h_img, w_img = image.shape[:2]
-        x1, y1, x2, y2 = expand(box, 0.15 * box.width + 0.5 * box.height, 0.6 * box.height, w_img, h_img)
-        crop = image[y1:y2, x1:x2]
-        if crop.size == 0:
-            return []
-        scale = max(1.0, self.refine_height / crop.shape[0])
-        if scale > 1.0:
-            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        out = []
-        for cand in find_candidates(self.backend.predict(crop), plate=plate_line):
-            read = to_read(cand, plate_line, factor, doubts)
-            assert read.box is not None
-            out.append(replace(read, box=scaled(read.box, 1 / scale).offset(x1, y1)))
-        return out
