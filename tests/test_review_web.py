@@ -228,10 +228,16 @@ def test_an_unread_plate_is_read_and_booked_at_the_desk(app_config: DeskConfig, 
     with engine.connect() as conn:
         challan_id = conn.scalar(sa.select(challans.c.id).where(challans.c.number == number))
     assert asha.post(f"/events/{challan_id}/claim", data={"csrf": acsrf}).status_code == 303
+    mine = asha.get(f"/events/{challan_id}").text
+    assert "You read this plate yourself" in mine and f'action="/events/{challan_id}/confirm"' not in mine
+    assert f'action="/events/{challan_id}/reject"' in mine
     own = asha.post(f"/events/{challan_id}/confirm", data={"csrf": acsrf})
     assert own.status_code == 400 and "yourself" in own.text
     asha.post(f"/events/{challan_id}/release", data={"csrf": acsrf})
     bala, bcsrf = logged_in(app_config, "bala.reviewer")
     assert bala.post(f"/events/{challan_id}/claim", data={"csrf": bcsrf}).status_code == 303
+    theirs = bala.get(f"/events/{challan_id}").text
+    assert "You read this plate yourself" not in theirs
+    assert "read by asha.reviewer from the evidence" in theirs
     assert bala.post(f"/events/{challan_id}/confirm", data={"csrf": bcsrf}).status_code == 303
     assert {c["number"]: c["status"] for c in list_challans(engine)}[number] == "approved"

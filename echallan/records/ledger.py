@@ -48,6 +48,15 @@ def write_audit(
     )
 
 
+def booked_by(conn: Connection, challan_id: int) -> str | None:
+    """Who booked the challan: its first audit row's actor ("system" for ``issue_challans``, the officer
+    or reviewer for ``challans.book_by_hand``)."""
+    first = sa.select(audit_log.c.actor).where(
+        audit_log.c.challan_id == challan_id, audit_log.c.from_status.is_(None)
+    )
+    return conn.scalar(first)
+
+
 def locked(conn: Connection, number: str) -> ChallanRef:
     """The challan ``number``, row-locked on PostgreSQL until the transaction ends."""
     row = conn.execute(

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.db import utcnow
-from echallan.records.ledger import ChallanRef, locked, move, write_audit
-from echallan.records.models import audit_log, challans, events, owners
+from echallan.records.ledger import ChallanRef, booked_by, locked, move, write_audit
+from echallan.records.models import challans, events, owners
 from echallan.records.owners_csv import normalise_registration
 from echallan.records.states import APPROVED, CANCELLED, PENDING_REVIEW
 from echallan.review.auth import User
@@ -50,12 +50,7 @@ def _decide(
 
 def _not_own_read(conn: Connection, challan: ChallanRef, user: User) -> None:
     """Refuse ``user`` a challan they booked by hand (the booking's audit row names them)."""
-    booker = conn.scalar(
-        sa.select(audit_log.c.actor).where(
-            audit_log.c.challan_id == challan.id, audit_log.c.from_status.is_(None)
-        )
-    )
-    if booker == user.username:
+    if booked_by(conn, challan.id) == user.username:
         raise ReviewError(f"you read the plate of {challan.number} yourself: another reviewer must decide it")
 
 

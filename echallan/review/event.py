@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from echallan.records.ledger import booked_by
 from echallan.records.matching import match_plate
 from echallan.records.models import challans, events, evidence_files, owners
 from echallan.review.errors import ReviewError
@@ -89,6 +90,7 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
             .where(escalations.c.challan_id == challan_id)
         ).first()
         held = current_claim(conn, challan_id)
+        booker = booked_by(conn, challan_id)
     detail = dict(row)
     regs = [c["registration"] for c in detail["candidates"] or []]
     records = owner_records(engine, regs)
@@ -98,6 +100,7 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
         **rule_view(detail["rule_inputs"]),
         claim=held,
         escalated=dict(escalated._mapping) if escalated is not None else None,
+        booked_by=booker,
     )
     return detail
 
