@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from echallan.records.ledger import booked_by
 from echallan.records.matching import match_plate
@@ -79,11 +79,7 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
         row = conn.execute(query).mappings().first()
         if row is None:
             raise ReviewError(f"no challan with id {challan_id}")
-        files = conn.execute(
-            sa.select(evidence_files.c.id, evidence_files.c.kind)
-            .where(evidence_files.c.event_id == row["event_id"])
-            .order_by(evidence_files.c.id)
-        ).all()
+        evidence = evidence_ids(conn, row["event_id"])
         escalated = conn.execute(
             sa.select(escalations.c.reason, users.c.username)
             .join(users, users.c.id == escalations.c.user_id)
@@ -95,7 +91,7 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
     regs = [c["registration"] for c in detail["candidates"] or []]
     records = owner_records(engine, regs)
     detail.update(
-        evidence={kind: file_id for file_id, kind in files},
+        evidence=evidence,
         owners=[{**records.get(c["registration"], {}), **c} for c in detail["candidates"] or []],
         **rule_view(detail["rule_inputs"]),
         claim=held,
@@ -103,6 +99,16 @@ def event_detail(engine: Engine, challan_id: int) -> dict[str, Any]:
         booked_by=booker,
     )
     return detail
+
+
+def evidence_ids(conn: Connection, event_id: int) -> dict[str, int]:
+    """The event's evidence file ids by kind (frame, annotated, vehicle, plate, clip); pages link by id."""
+    files = conn.execute(
+        sa.select(evidence_files.c.id, evidence_files.c.kind)
+        .where(evidence_files.c.event_id == event_id)
+        .order_by(evidence_files.c.id)
+    ).all()
+    return {kind: file_id for file_id, kind in files}
 
 
 def rule_view(rule_inputs: Any) -> dict[str, Any]:

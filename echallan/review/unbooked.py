@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from echallan.records.challans import book_by_hand
 from echallan.records.fines import Fine, load_fine_schedule
 from echallan.records.matching import preview_unbooked
-from echallan.records.models import challans, events, evidence_files
+from echallan.records.models import challans, events
 from echallan.review.auth import User
 from echallan.review.errors import ReviewError
-from echallan.review.event import rule_view
+from echallan.review.event import evidence_ids, rule_view
 
 #: The event columns the list and the page show.
 _SHOWN = (
@@ -75,17 +75,8 @@ def unbooked_detail(engine: Engine, event_id: int) -> dict[str, Any]:
         if row is None:
             raise ReviewError(f"no event with id {event_id}")
         booked = conn.scalar(sa.select(challans.c.number).where(challans.c.event_id == event_id))
-        files = conn.execute(
-            sa.select(evidence_files.c.id, evidence_files.c.kind)
-            .where(evidence_files.c.event_id == event_id)
-            .order_by(evidence_files.c.id)
-        ).all()
-    return {
-        **row,
-        "booked": booked,
-        "evidence": {kind: i for i, kind in files},
-        **rule_view(row["rule_inputs"]),
-    }
+        evidence = evidence_ids(conn, event_id)
+    return {**row, "booked": booked, "evidence": evidence, **rule_view(row["rule_inputs"])}
 
 
 def book_read(engine: Engine, event_id: int, user: User, plate: str, booking: Booking) -> str:
