@@ -193,6 +193,21 @@ def test_invalid_reads(raw: str) -> None:
     assert p.country != "IN"
 
 
+@pytest.mark.parametrize(
+    "raw", ["MH12AB0000", "DL3CCA0000", "22BH0000AA", "RJ27TC0000", "T0424KA0000AB", "KA01AB0"]
+)
+def test_no_plate_is_numbered_0000(raw: str) -> None:
+    """Registration numbers run from 1 to 9999: a read numbered 0000 is no Indian plate."""
+    assert not interpret(raw).valid and interpret(raw).country != "IN"
+
+
+def test_a_dummy_plate_is_not_bent_into_a_registration() -> None:
+    """A dealer's dummy plate, TN 06 00000 (india_plates_dev): reading one 0 as the series letter D gave the
+    valid-looking TN06D0000, which no vehicle carries; it now fits no format."""
+    assert not interpret("TN0600000").valid
+    assert interpret("TN06D0001").valid
+
+
 def test_too_many_corrections_is_invalid() -> None:
     assert interpret("MHI2A81234").valid  # two corrections
     assert not interpret("MHIZA8IZ34").valid

@@ -214,3 +214,20 @@ def test_real_reader_never_auto_accepts_a_misread_degraded_plate() -> None:
             assert reads and reads[0].text == plate.text, (i, plate.text, reads[:1])
         if reads and reads[0].auto_accept(AUTO_ACCEPT_THRESHOLD):
             assert reads[0].text == plate.text, (i, plate.text, plate.degradations)
+
+
+def test_a_synthetic_registration_number_is_never_0000() -> None:
+    """``_number`` draws 4 digits again on 0000 (no vehicle carries it), otherwise as ``_digits`` would."""
+    from echallan.anpr.synth import _number
+
+    class Zeros:
+        """Draws 0000 first, then 1234."""
+
+        def __init__(self) -> None:
+            self.draws = [np.zeros(4, int), np.array([1, 2, 3, 4])]
+
+        def integers(self, low: int, high: int, size: int) -> np.ndarray:
+            return self.draws.pop(0)
+
+    assert _number(Zeros()) == "1234"  # type: ignore[arg-type]
+    assert _number(np.random.default_rng(7)) == "".join(map(str, np.random.default_rng(7).integers(0, 10, 4)))

@@ -72,14 +72,15 @@ RARE_SERIES_LETTERS = "IO"  # not issued in series (CMVR), so reading one there 
 RARE_SERIES_COST = 1.5
 SERIES_LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")  # I and O are not issued
 
-# A segment: (kind, min_len, max_len); kinds: S state code, D digit, L letter, H BH-series letter,
-# or a literal in quotes like "'TC".
+# A segment: (kind, min_len, max_len); kinds: S state code, D digit, N the registration number (digits, never
+# all zeros: numbers run from 1 to 9999, 0001 on the plate), L letter, H BH-series letter, or a literal in
+# quotes like "'TC".
 Segment = tuple[str, int, int]
 TEMPLATES: tuple[tuple[str, tuple[Segment, ...]], ...] = (
-    ("standard", (("S", 2, 2), ("D", 1, 2), ("L", 0, 3), ("D", 1, 4))),
-    ("bh", (("D", 2, 2), ("'BH", 2, 2), ("D", 4, 4), ("H", 1, 2))),
-    ("temporary", (("S", 2, 2), ("D", 1, 2), ("'TC", 2, 2), ("L", 0, 1), ("D", 1, 4), ("L", 0, 1))),
-    ("temporary", (("'T", 1, 1), ("D", 4, 4), ("S", 2, 2), ("D", 4, 4), ("L", 1, 2))),
+    ("standard", (("S", 2, 2), ("D", 1, 2), ("L", 0, 3), ("N", 1, 4))),
+    ("bh", (("D", 2, 2), ("'BH", 2, 2), ("N", 4, 4), ("H", 1, 2))),
+    ("temporary", (("S", 2, 2), ("D", 1, 2), ("'TC", 2, 2), ("L", 0, 1), ("N", 1, 4), ("L", 0, 1))),
+    ("temporary", (("'T", 1, 1), ("D", 4, 4), ("S", 2, 2), ("N", 4, 4), ("L", 1, 2))),
 )
 _FOREIGN = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5,8}$")  # US-like: letters and digits mixed
 # The number line of a located plate (its tallest text) may also be letters only (a US vanity plate, ANYTEXT)
@@ -207,7 +208,7 @@ def _coerce(kind: str, chunk: str) -> tuple[str, int] | None:
     out = []
     cost = 0
     for c in chunk:
-        if kind == "D":
+        if kind in ("D", "N"):
             r = _as_digit(c)
         elif kind == "H" and c in RARE_SERIES_LETTERS:
             r = None  # BH series letters never include I or O
@@ -217,6 +218,8 @@ def _coerce(kind: str, chunk: str) -> tuple[str, int] | None:
             return None
         out.append(r[0])
         cost += r[1]
+    if kind == "N" and set(out) == {"0"}:
+        return None  # no vehicle is registered with the number 0000
     return "".join(out), cost
 
 

@@ -85,24 +85,31 @@ def _digits(rng: np.random.Generator, k: int) -> str:
     return "".join(str(d) for d in rng.integers(0, 10, size=k))
 
 
+def _number(rng: np.random.Generator) -> str:
+    """A registration number, 0001 to 9999 (drawn as 4 digits, again on 0000: other draws are unchanged)."""
+    while (number := _digits(rng, 4)) == "0000":
+        pass
+    return number
+
+
 def _candidate_text(rng: np.random.Generator) -> str:
     r = rng.random()
     if r < 0.08:  # Bharat series: 22BH1234AA
-        return f"{rng.integers(21, 27)}BH{_digits(rng, 4)}{_pick(rng, _LETTERS, int(rng.integers(1, 3)))}"
+        return f"{rng.integers(21, 27)}BH{_number(rng)}{_pick(rng, _LETTERS, int(rng.integers(1, 3)))}"
     if r < 0.13:  # temporary: RJ27TC0530, MH14TCE4
         state = _pick(rng, _STATES)
         pre = _pick(rng, _LETTERS) if rng.random() < 0.2 else ""
-        return f"{state}{rng.integers(1, 100):02d}TC{pre}{_digits(rng, 4)}"
+        return f"{state}{rng.integers(1, 100):02d}TC{pre}{_number(rng)}"
     if r < 0.16:  # new temporary: T0424KA1234AB
         month, year = int(rng.integers(1, 13)), int(rng.integers(21, 27))
         tail = _pick(rng, _LETTERS, int(rng.integers(1, 3)))
-        return f"T{month:02d}{year}{_pick(rng, _STATES)}{_digits(rng, 4)}{tail}"
+        return f"T{month:02d}{year}{_pick(rng, _STATES)}{_number(rng)}{tail}"
     if r < 0.26:  # Delhi, class letter first: DL3CCA1750
         series = _pick(rng, DELHI_CLASSES) + _pick(rng, _LETTERS, int(rng.integers(0, 3)))
-        return f"DL{rng.integers(1, 14)}{series}{_digits(rng, 4)}"
+        return f"DL{rng.integers(1, 14)}{series}{_number(rng)}"
     state = _pick(rng, _LEGACY if rng.random() < 0.08 else _STATES)
     n_series = int(rng.choice([0, 1, 2], p=[0.04, 0.26, 0.70]))
-    return f"{state}{rng.integers(1, 100):02d}{_pick(rng, _LETTERS, n_series)}{_digits(rng, 4)}"
+    return f"{state}{rng.integers(1, 100):02d}{_pick(rng, _LETTERS, n_series)}{_number(rng)}"
 
 
 def random_plate_text(rng: np.random.Generator) -> str:
