@@ -13,7 +13,9 @@ from echallan.anpr.scoring import (
     DISAGREE_FACTOR,
     DOUBT_FOREIGN_LOOK,
     FOREIGN_LOOK_FACTOR,
+    lost_character,
 )
+from echallan.anpr.variants import WHOLE_MARGINS
 from echallan.types import Box, PlateRead
 
 
@@ -52,10 +54,57 @@ def test_a_read_the_plate_recogniser_reads_otherwise_goes_to_a_reviewer() -> Non
     assert read.doubts == ("the plate recogniser reads AN84MD5044",)
 
 
-@pytest.mark.parametrize("second", ["AN84ND5044", "AN 84 ND 5O44", "ND5044"])
-def test_agreement_or_a_shorter_read_leaves_the_read_auto_accepted(second: str) -> None:
-    read, _ = top("AN 84 ND 5044", second)  # the same; O for 0; small text skipped
+@pytest.mark.parametrize("second", ["AN84ND5044", "AN 84 ND 5O44", "ND5044", "AN84ND5044TEMP", "XAN84ND5044"])
+def test_agreement_a_shorter_read_or_no_plate_leaves_the_read_auto_accepted(second: str) -> None:
+    # the same; O for 0; small text skipped; longer, but no valid Indian plate (a temporary plate's word)
+    read, calls = top("AN 84 ND 5044", second)
     assert read.text == "AN84ND5044" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    # a longer read sends the recogniser to the plate's other crops for a character more; none has one
+    assert calls == (len(WHOLE_MARGINS) if len(second.replace(" ", "")) > 10 else 1)
+
+
+@pytest.mark.parametrize(("main", "second"), [("HP 30 TC 6", "HP30TC6922"), ("PY 41 Q 3384", "PY41RQ3384")])
+def test_a_valid_read_with_a_character_more_goes_to_a_reviewer(main: str, second: str) -> None:
+    read, _ = top(main, second)  # the read lost a character the plate recogniser sees
+    assert not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.doubts[-1] == f"the plate recogniser reads {second}"
+
+
+class ReadsInTurn(Reads):
+    """Recognises the n-th crop as the n-th of ``texts`` (the last one after)."""
+
+    def __init__(self, *texts: str) -> None:
+        super().__init__(texts[0])
+        self.texts = texts
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        self.text = self.texts[min(self.calls, len(self.texts) - 1)]
+        return super().recognise(crop)
+
+
+def test_a_longer_read_sends_the_recogniser_to_the_plates_other_crops() -> None:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate_recogniser = ReadsInTurn("HP30TG6922", "HP30TC69")  # the tight crop's read holds no HP30TC6
+    read = PlateReader(Reads("HP 30 TC 6"), OnePlate(), foreign=plate_recogniser).read(image)[0]
+    assert plate_recogniser.calls == 2
+    assert read.text == "HP30TC6" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.doubts == ("the plate recogniser reads HP30TC69",)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "lost"),
+    [
+        ("HP30TC6", "HP30TC6922", True),
+        ("T1026KL5865W", "T1026KL5865WJ", True),
+        ("PY41Q3384", "PY41RQ3384", True),
+        ("KL10AV6633", "KL10AVG6331", False),  # longer, but not holding the read: another misread
+        ("MH13BN4348", "MH134348", False),  # shorter: small text skipped
+        ("AN84ND5044", "AN84ND5044", False),
+        ("KA01AB0123", "KA01ABO1234", True),  # O and 0 are one
+    ],
+)
+def test_lost_character(text: str, other: str, lost: bool) -> None:
+    assert lost_character(text, other) is lost
 
 
 class Framed(Reads, TextDetector):

@@ -63,6 +63,7 @@ from echallan.anpr.scoring import (
     doubted,
     foreign_line,
     is_year,
+    lost_character,
     one_per_plate,
     plate_sure,
     rank,
@@ -241,9 +242,10 @@ class PlateReader:
 
     def _second_opinion(self, image: np.ndarray, box: Box, reads: list[PlateRead]) -> list[PlateRead]:
         """A read that would be auto-accepted, checked twice before it is. (1) The plate recogniser reads the
-        plate's tight crop: where that reads as many characters and differs in one (AN84MD5044 for
-        AN84ND5044), the read keeps DISAGREE_FACTOR of its confidence. (A shorter read is no disagreement:
-        that recogniser skips a plate's small text.) (2) The plate's text boxes: where lines of words lie
+        plate (``_read_otherwise``): where that reads as many characters and differs in one (AN84MD5044 for
+        AN84ND5044), or reads a valid Indian plate with a character more (HP30TC6922 for HP30TC6), the read
+        keeps DISAGREE_FACTOR of its confidence. (A shorter read is no disagreement: that recogniser skips a
+        plate's small text.) (2) The plate's text boxes: where lines of words lie
         above and below the number (``smallprint.framed_by_words``: a foreign plate's look), it keeps
         FOREIGN_LOOK_FACTOR. Either way it goes to a reviewer."""
         if (
@@ -262,14 +264,27 @@ class PlateReader:
         return reads if top is reads[0] else rank([top, *reads[1:]])
 
     def _read_otherwise(self, image: np.ndarray, box: Box, text: str) -> str | None:
-        """What the plate recogniser reads on the plate's tight crop, where that is as many characters as
-        ``text`` but other ones (O and 0 as one); None where it agrees, or reads more or fewer."""
-        tight = cut(image, box, *WHOLE_MARGINS[0])
-        if tight is None or not isinstance(self.foreign, Recogniser):
+        """What the plate recogniser reads on the plate's tight crop where it doubts ``text``: as many
+        characters but other ones (O and 0 as one), or a valid Indian plate that holds ``text`` and a
+        character more (``lost_character``). None where it agrees, or reads fewer characters (it skips a
+        plate's small text). Where it reads more characters but raises no doubt, the plate's other crops
+        (``WHOLE_MARGINS``) are read in turn for one more character: HP30TC6 read HP30TG6922 on the tight
+        crop, HP30TC69 on the next."""
+        if not isinstance(self.foreign, Recogniser):
             return None
-        other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True).text
-        same = other.translate(FOREIGN_FOLD) == text.translate(FOREIGN_FOLD)
-        return other if len(other) == len(text) and not same else None
+        for i, margin in enumerate(WHOLE_MARGINS):
+            tight = cut(image, box, *margin)
+            if tight is None:
+                continue
+            other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True)
+            same = other.text.translate(FOREIGN_FOLD) == text.translate(FOREIGN_FOLD)
+            if (i == 0 and len(other.text) == len(text) and not same) or (
+                other.valid and lost_character(text, other.text)
+            ):
+                return other.text
+            if len(other.text) <= len(text):
+                return None
+        return None
 
     def _text_boxes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, float, list[Box]] | None:
         """The plate's loose crop, the scale it is searched at (``PLATE_TEXT_HEIGHT`` tall) and the text boxes

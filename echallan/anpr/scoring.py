@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from echallan.anpr.grammar import PlateText, interpret, is_indian_part, is_overlay, is_plate_like, is_word
+from echallan.anpr.grammar import (
+    FOREIGN_FOLD,
+    PlateText,
+    interpret,
+    is_indian_part,
+    is_overlay,
+    is_plate_like,
+    is_word,
+)
 from echallan.anpr.localise import Candidate, clean, height_share, overlap, skipped
 from echallan.anpr.ocr import TextLine
 from echallan.anpr.variants import without_doubtful_char
@@ -60,7 +68,10 @@ NO_SERIES_FACTOR = 0.9
 # (``PlateReader._second_opinion``): never auto-accepted on its own. Stress seeds 2032-2037 (2,400
 # plates): wrong auto-accepts 9 -> 5 (AN84ND5044 for AN84MD5044, DL3R7563 for DL8R7563, NL40GW0557,
 # GA51PM8224), auto-accepted 0.3 points fewer; india_plates_dev one right read (KL31B4000) of 231 to a
-# reviewer; blind seeds 2038-2040 the same either way.
+# reviewer; blind seeds 2038-2040 the same either way. The same where any of its reads of the plate (at
+# each of ``WHOLE_MARGINS``) is a valid Indian plate with a character more (``lost_character``; 2026-12-07,
+# session 20): stress seeds 2026-2037 less 2031 (4,400 plates), wrong auto-accepts 3 -> 1 (HP30TC6 for
+# HP30TC6922, T1026KL5865W for T1026KL5865WJ), no right read sent to a reviewer; india_plates_dev none.
 DISAGREE_FACTOR = 0.9
 # A would-be auto-accepted read of a plate with lines of words above and below its number (a state's name
 # and a slogan: ``smallprint.framed_by_words``), which no Indian HSRP plate carries: never auto-accepted on
@@ -88,6 +99,17 @@ GEOMETRY_DOUBTS = (DOUBT_SKIPPED, DOUBT_SMALL)  # where the text sits: a second 
 
 def doubt_disagree(other: str) -> str:
     return f"the plate recogniser reads {other}"
+
+
+def lost_character(text: str, other: str) -> bool:
+    """Whether ``other``, another recogniser's read of the same plate, holds every character of ``text`` in
+    order and more (O and 0 as one): ``text`` lost a character (HP30TC6 of HP30TC6922, T1026KL5865W of
+    T1026KL5865WJ). Only meaningful where ``other`` is a valid Indian plate: the plate recogniser also
+    reads a temporary plate's TEMP, or a mark beside it, which no registration holds."""
+    if len(other) <= len(text):
+        return False
+    rest = iter(other.translate(FOREIGN_FOLD))
+    return all(c in rest for c in text.translate(FOREIGN_FOLD))
 
 
 def to_read(
