@@ -68,10 +68,11 @@ NO_SERIES_FACTOR = 0.9
 # (``PlateReader._second_opinion``): never auto-accepted on its own. Stress seeds 2032-2037 (2,400
 # plates): wrong auto-accepts 9 -> 5 (AN84ND5044 for AN84MD5044, DL3R7563 for DL8R7563, NL40GW0557,
 # GA51PM8224), auto-accepted 0.3 points fewer; india_plates_dev one right read (KL31B4000) of 231 to a
-# reviewer; blind seeds 2038-2040 the same either way. The same where any of its reads of the plate (at
-# each of ``WHOLE_MARGINS``) is a valid Indian plate with a character more (``lost_character``; 2026-12-07,
-# session 20): stress seeds 2026-2037 less 2031 (4,400 plates), wrong auto-accepts 3 -> 1 (HP30TC6 for
-# HP30TC6922, T1026KL5865W for T1026KL5865WJ), no right read sent to a reviewer; india_plates_dev none.
+# reviewer; blind seeds 2038-2040 the same either way. The same where its read of the plate (the tight
+# crop; after a longer read, the other ``WHOLE_MARGINS`` crops too) is a valid Indian plate with a character
+# more (``lost_character``; 2026-12-07, session 20): stress seeds 2026-2037 less 2031 (4,400 plates),
+# wrong auto-accepts 3 -> 1 (HP30TC6 for HP30TC6922, T1026KL5865W for T1026KL5865WJ), no right read sent to
+# a reviewer; india_plates_dev none.
 DISAGREE_FACTOR = 0.9
 # A would-be auto-accepted read of a plate with lines of words above and below its number (a state's name
 # and a slogan: ``smallprint.framed_by_words``), which no Indian HSRP plate carries: never auto-accepted on
