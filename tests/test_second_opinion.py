@@ -14,6 +14,7 @@ from echallan.anpr.scoring import (
     DOUBT_FOREIGN_LOOK,
     FOREIGN_LOOK_FACTOR,
     lost_character,
+    lost_series_letter,
 )
 from echallan.anpr.variants import WHOLE_MARGINS
 from echallan.types import Box, PlateRead
@@ -89,6 +90,26 @@ def test_a_longer_read_sends_the_recogniser_to_the_plates_other_crops() -> None:
     assert plate_recogniser.calls == 2
     assert read.text == "HP30TC6" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
     assert read.doubts == ("the plate recogniser reads HP30TC69",)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "lost"),
+    [
+        ("PY41Q3384", "RQ3384", True),  # the plate is PY41RQ3384; state and district skipped
+        ("TS09EB1458", "EB1458", False),  # the same series and number
+        ("MH02BK9793", "PK9793", False),  # another letter, not one more
+        ("LA65PH4039", "PH4039A", False),  # not a series and number alone
+        ("KA031351", "RQ1351", False),  # no series letters in the read: nothing to compare
+    ],
+)
+def test_lost_series_letter(text: str, other: str, lost: bool) -> None:
+    assert lost_series_letter(text, other) is lost
+
+
+def test_a_series_letter_more_on_the_tight_crop_goes_to_a_reviewer() -> None:
+    read, calls = top("PY 41 Q 3384", "RQ3384")
+    assert calls == 1 and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.doubts == ("the plate recogniser reads RQ3384",)
 
 
 @pytest.mark.parametrize(

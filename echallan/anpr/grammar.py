@@ -352,6 +352,17 @@ def is_bottom_row(text: str) -> bool:
     return bool(_BOTTOM_ROW.match(text)) or is_indian_part(text)
 
 
+# A plate's series letters and number, at its end (Q3384 of PY41Q3384, RQ3384 alone): all that the plate
+# recogniser reads of some plates, skipping the state code and district as small text.
+_SERIES_NUMBER = re.compile(r"[A-Z]{1,3}\d{4}$")
+
+
+def series_and_number(text: str) -> str | None:
+    """The series letters and number that end ``text`` (``_SERIES_NUMBER``), or None."""
+    found = _SERIES_NUMBER.search(text)
+    return found.group(0) if found else None
+
+
 # A two-line plate's bottom row with a digit of its number lost (1-3 series letters, 3 digits): the plate
 # recogniser read a tilted RJ 75 / RS 2505 as RS255 and TS 31 / SJ 3415 as SJ341 (bench/stress.py). Many US
 # plates have this shape too (ABC123), so the reader checks the plate's top row before looking further.

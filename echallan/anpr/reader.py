@@ -64,6 +64,7 @@ from echallan.anpr.scoring import (
     foreign_line,
     is_year,
     lost_character,
+    lost_series_letter,
     one_per_plate,
     plate_sure,
     rank,
@@ -265,11 +266,12 @@ class PlateReader:
 
     def _read_otherwise(self, image: np.ndarray, box: Box, text: str) -> str | None:
         """What the plate recogniser reads on the plate's tight crop where it doubts ``text``: as many
-        characters but other ones (O and 0 as one), or a valid Indian plate that holds ``text`` and a
-        character more (``lost_character``). None where it agrees, or reads fewer characters (it skips a
-        plate's small text). Where it reads more characters but raises no doubt, the plate's other crops
-        (``WHOLE_MARGINS``) are read in turn for one more character: HP30TC6 read HP30TG6922 on the tight
-        crop, HP30TC69 on the next."""
+        characters but other ones (O and 0 as one); a valid Indian plate that holds ``text`` and a
+        character more (``lost_character``); or the plate's series and number alone with a letter more
+        (``lost_series_letter``: RQ3384 for PY41Q3384). Otherwise None: it agrees, or reads fewer characters
+        (it skips a plate's small text). Where it reads more characters but raises no doubt, the plate's
+        other crops (``WHOLE_MARGINS``) are read in turn for one more character: HP30TC6 read HP30TG6922 on
+        the tight crop, HP30TC69 on the next."""
         if not isinstance(self.foreign, Recogniser):
             return None
         for i, margin in enumerate(WHOLE_MARGINS):
@@ -278,9 +280,10 @@ class PlateReader:
                 continue
             other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True)
             same = other.text.translate(FOREIGN_FOLD) == text.translate(FOREIGN_FOLD)
-            if (i == 0 and len(other.text) == len(text) and not same) or (
-                other.valid and lost_character(text, other.text)
-            ):
+            first = i == 0 and (
+                (len(other.text) == len(text) and not same) or lost_series_letter(text, other.text)
+            )
+            if first or (other.valid and lost_character(text, other.text)):
                 return other.text
             if len(other.text) <= len(text):
                 return None

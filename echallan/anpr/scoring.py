@@ -20,6 +20,7 @@ from echallan.anpr.grammar import (
     is_overlay,
     is_plate_like,
     is_word,
+    series_and_number,
 )
 from echallan.anpr.localise import Candidate, clean, height_share, overlap, skipped
 from echallan.anpr.ocr import TextLine
@@ -111,6 +112,14 @@ def lost_character(text: str, other: str) -> bool:
         return False
     rest = iter(other.translate(FOREIGN_FOLD))
     return all(c in rest for c in text.translate(FOREIGN_FOLD))
+
+
+def lost_series_letter(text: str, other: str) -> bool:
+    """Whether ``other`` is a plate's series letters and number alone (``grammar.series_and_number``: the
+    plate recogniser skipped the state code and district) holding those of ``text`` and a letter more:
+    PY41Q3384 read where the plate recogniser reads RQ3384 (the plate is PY41RQ3384)."""
+    ours = series_and_number(text)
+    return ours is not None and series_and_number(other) == other and lost_character(ours, other)
 
 
 def to_read(
