@@ -43,6 +43,7 @@ from echallan.anpr.scoring import (
     FOREIGN_FACTOR,
     FOREIGN_LOOK_FACTOR,
     NO_SERIES_FACTOR,
+    RARE_SERIES_FACTOR,
     SHORT_NUMBER_FACTOR,
 )
 from echallan.pipeline import OCR_MAX_SIDE
@@ -203,14 +204,20 @@ def precision(results: list[Result], t: float) -> tuple[int, int]:
 def choose_threshold(train: list[Result], target: float = TARGET_PRECISION) -> float | None:
     """The documented rule for AUTO_ACCEPT_THRESHOLD: the lowest grid threshold that (1) lies above every
     single doubt factor of the reader (a read with one shape correction, CORRECTION_FACTOR, a short
-    number, SHORT_NUMBER_FACTOR, no series letters, NO_SERIES_FACTOR, read otherwise by the plate
+    number, SHORT_NUMBER_FACTOR, no series letters, NO_SERIES_FACTOR, a series letter I or O,
+    RARE_SERIES_FACTOR, read otherwise by the plate
     recogniser, DISAGREE_FACTOR, or a plate with words above and below its number, FOREIGN_LOOK_FACTOR, is
     never auto-accepted however sure the OCR), and (2) at and above which
     the auto-accepted reads of the TRAIN half (even rows) of every set, pooled (whole images and vehicle
     crops, as scored; US plates count: an Indian-valid read of one is wrong), are at least ``target``
     exact."""
     floor = max(
-        CORRECTION_FACTOR, SHORT_NUMBER_FACTOR, NO_SERIES_FACTOR, DISAGREE_FACTOR, FOREIGN_LOOK_FACTOR
+        CORRECTION_FACTOR,
+        SHORT_NUMBER_FACTOR,
+        NO_SERIES_FACTOR,
+        RARE_SERIES_FACTOR,
+        DISAGREE_FACTOR,
+        FOREIGN_LOOK_FACTOR,
     )
     chosen = None
     for t in sorted(THRESHOLDS, reverse=True):
@@ -356,7 +363,8 @@ def main() -> None:
             "Rule "
             "(`choose_threshold`): the lowest threshold above the reader's single doubt factors (one shape "
             f"correction {CORRECTION_FACTOR}, a short number {SHORT_NUMBER_FACTOR}, no series letters "
-            f"{NO_SERIES_FACTOR}, read otherwise by the plate recogniser {DISAGREE_FACTOR}, words above and "
+            f"{NO_SERIES_FACTOR}, a series letter I or O {RARE_SERIES_FACTOR}, read otherwise by the plate "
+            f"recogniser {DISAGREE_FACTOR}, words above and "
             f"below the number {FOREIGN_LOOK_FACTOR}) at and above "
             "which the "
             "auto-accepted reads of the even rows of every set, pooled, are >= "

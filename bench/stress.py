@@ -158,6 +158,9 @@ def main() -> None:
     ]
     wrong = [o for o in outcomes if o.auto and not o.exact]
     span = f"{seeds[0]}..{seeds[-1]}" if args.seeds > 1 else str(args.seed)
+    command = (f" --seed {args.seed}" if args.seed != 2026 else "") + (
+        f" --seeds {args.seeds}" if args.seeds > 1 else ""
+    )
     text = "\n".join(
         [
             f"{len(outcomes)} synthetic plates (`echallan.anpr.synth`, seeds "
@@ -165,7 +168,7 @@ def main() -> None:
             "having several), read by the default "
             f"`PlateReader` (top read; auto-accept: a valid Indian read at {AUTO_ACCEPT_THRESHOLD} or more). "
             f"Median {statistics.median(o.ms for o in outcomes):.0f} ms a plate image "
-            f"(`python bench/stress.py{f' --seeds {args.seeds}' if args.seeds > 1 else ''}`).",
+            f"(`python bench/stress.py{command}`).",
             "",
             *rows,
             "",

@@ -238,6 +238,19 @@ def test_a_read_that_lost_a_character_goes_to_a_reviewer(
     assert any(d.startswith("the plate recogniser reads") for d in top.doubts)
 
 
+def test_a_read_with_a_series_letter_never_issued_goes_to_a_reviewer(reader: PlateReader) -> None:
+    """bench/stress.py ``--seed 2042`` plate 217, a tilted, low-resolution TN69L7641, reads sure as
+    TN69OML7641: a series with O, a letter not issued, which keeps the read from auto-acceptance."""
+    from echallan.anpr.scoring import DOUBT_RARE_SERIES
+    from echallan.anpr.synth import random_plate_text, render_plate
+
+    rng = np.random.default_rng([2042, 217])
+    plate = render_plate(random_plate_text(rng), rng)
+    top = reader.read(plate.image)[0]
+    assert plate.text == "TN69L7641" and top.text == "TN69OML7641"
+    assert DOUBT_RARE_SERIES in top.doubts and not top.auto_accept(AUTO_ACCEPT_THRESHOLD)
+
+
 def test_anpr_json_per_plate(tmp_path: Path) -> None:
     """`echallan anpr --json` on a real photo and on the foreign plate above: every key of the contract,
     and the doubt that keeps the foreign plate's Indian-looking read from auto-acceptance."""

@@ -37,6 +37,7 @@ from echallan.anpr.scoring import (
     JUNK_FACTOR,
     NO_SERIES_FACTOR,
     PLAIN_FACTOR,
+    RARE_SERIES_FACTOR,
     SAME_GLYPH_FACTOR,
     SHORT_LINE_FACTOR,
     SKIPPED_TEXT_FACTOR,
@@ -119,6 +120,9 @@ def test_correction_factors() -> None:
     assert conf("MH12ABZ123") == pytest.approx(CORRECTION_FACTOR)
     assert conf("KA031351") == pytest.approx(NO_SERIES_FACTOR)  # valid, but series letters may be lost
     assert conf("KA031351") < AUTO_ACCEPT_THRESHOLD
+    assert conf("TN69OML7641") == pytest.approx(RARE_SERIES_FACTOR)  # O is not issued in a series
+    assert conf("MH12AI1234") < AUTO_ACCEPT_THRESHOLD
+    assert conf("MH14TCE4") == pytest.approx(1.0)  # a temporary plate's letters, none rare
     assert conf("DL3C1234") == pytest.approx(1.0)  # Delhi's class letter is a letter after the district
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from echallan.anpr.grammar import (
     FOREIGN_FOLD,
+    RARE_SERIES_LETTERS,
     PlateText,
     interpret,
     is_indian_part,
@@ -65,6 +66,10 @@ SHORT_NUMBER_FACTOR = 0.9
 # india_plates_dev's 162 labels), but also what a plate reads as when its series letters are lost: the stress
 # bench's seed 2027 auto-accepted CG230512 for a tilted CG23J0512 at 0.97. Never auto-accepted on its own.
 NO_SERIES_FACTOR = 0.9
+# A series letter I or O (TN69OML7641): not issued in series (``grammar.RARE_SERIES_LETTERS``), so more
+# likely a misread or a mark read in (the stress bench's blind seed 2042 auto-accepted TN69OML7641 for a
+# tilted, low-resolution TN69L7641); no india_plates_dev label has one. Never auto-accepted on its own.
+RARE_SERIES_FACTOR = 0.9
 # A would-be auto-accepted read that the plate recogniser reads differently, character for character
 # (``PlateReader._second_opinion``): never auto-accepted on its own. Stress seeds 2032-2037 (2,400
 # plates): wrong auto-accepts 9 -> 5 (AN84ND5044 for AN84MD5044, DL3R7563 for DL8R7563, NL40GW0557,
@@ -90,6 +95,7 @@ PLATE_SURE, PLATE_SURE_FOREIGN = AUTO_ACCEPT_THRESHOLD, 0.57
 DOUBT_SHAPE = "a character's shape was changed to fit the format"
 DOUBT_SHORT_NUMBER = "a number of under 4 digits: a digit may be lost"
 DOUBT_NO_SERIES = "no series letters: letters may be lost"
+DOUBT_RARE_SERIES = "a series letter I or O, which are not issued"
 DOUBT_FOREIGN = "not an Indian format: a foreign plate"
 DOUBT_JUNK = "fits no plate format"
 DOUBT_SKIPPED = "text on the plate is left out of the read"
@@ -140,11 +146,20 @@ def to_read(
         digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
         short = parsed.kind == "standard" and digits < 4
         no_series = parsed.kind == "standard" and parsed.text[2:].isdigit()
+        rare = parsed.kind in ("standard", "temporary") and any(
+            c in RARE_SERIES_LETTERS for c in parsed.text[2:]
+        )
         conf *= SHORT_NUMBER_FACTOR if short else 1.0
         conf *= NO_SERIES_FACTOR if no_series else 1.0
+        conf *= RARE_SERIES_FACTOR if rare else 1.0
         found += [
             d
-            for d, on in ((DOUBT_SHAPE, shape), (DOUBT_SHORT_NUMBER, short), (DOUBT_NO_SERIES, no_series))
+            for d, on in (
+                (DOUBT_SHAPE, shape),
+                (DOUBT_SHORT_NUMBER, short),
+                (DOUBT_NO_SERIES, no_series),
+                (DOUBT_RARE_SERIES, rare),
+            )
             if on
         ]
     elif parsed.country == "foreign":
