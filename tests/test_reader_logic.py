@@ -123,6 +123,7 @@ def test_correction_factors() -> None:
     assert conf("TN69OML7641") == pytest.approx(RARE_SERIES_FACTOR)  # O is not issued in a series
     assert conf("MH12AI1234") < AUTO_ACCEPT_THRESHOLD
     assert conf("MH14TCE4") == pytest.approx(1.0)  # a temporary plate's letters, none rare
+    assert conf("T1026OD7707Y") == pytest.approx(1.0)  # a temporary plate's O of OD, Odisha's state code
     assert conf("DL3C1234") == pytest.approx(1.0)  # Delhi's class letter is a letter after the district
 
 

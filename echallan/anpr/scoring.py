@@ -146,9 +146,9 @@ def to_read(
         digits = len(parsed.text) - len(parsed.text.rstrip("0123456789"))
         short = parsed.kind == "standard" and digits < 4
         no_series = parsed.kind == "standard" and parsed.text[2:].isdigit()
-        rare = parsed.kind in ("standard", "temporary") and any(
-            c in RARE_SERIES_LETTERS for c in parsed.text[2:]
-        )
+        # a standard plate's letters after its state code are its series (a temporary one's may be a
+        # state code: T1026OD7707Y)
+        rare = parsed.kind == "standard" and any(c in RARE_SERIES_LETTERS for c in parsed.text[2:])
         conf *= SHORT_NUMBER_FACTOR if short else 1.0
         conf *= NO_SERIES_FACTOR if no_series else 1.0
         conf *= RARE_SERIES_FACTOR if rare else 1.0
