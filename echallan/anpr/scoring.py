@@ -78,7 +78,8 @@ RARE_SERIES_FACTOR = 0.9
 # crop; after a longer read, the other ``WHOLE_MARGINS`` crops too) is a valid Indian plate with a character
 # more (``lost_character``; 2026-12-07, session 20): stress seeds 2026-2037 less 2031 (4,400 plates),
 # wrong auto-accepts 3 -> 1 (HP30TC6 for HP30TC6922, T1026KL5865W for T1026KL5865WJ), no right read sent to
-# a reviewer; india_plates_dev none.
+# a reviewer; india_plates_dev none. And where its read is the plate's series and number alone with a letter
+# more (``lost_series_letter``): the last one, PY41Q3384 for PY41RQ3384, to a reviewer too (3 -> 0).
 DISAGREE_FACTOR = 0.9
 # A would-be auto-accepted read of a plate with lines of words above and below its number (a state's name
 # and a slogan: ``smallprint.framed_by_words``), which no Indian HSRP plate carries: never auto-accepted on
