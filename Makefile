@@ -45,7 +45,7 @@ bench: setup
 	$(VENV)/python bench/scale.py
 	$(VENV)/python bench/helmet.py
 	$(VENV)/python bench/riders.py
-	$(VENV)/python bench/stress.py --seeds 12
+	$(VENV)/python bench/stress.py --seed 2032 --seeds 6
 	$(VENV)/python bench/owners.py
 	$(VENV)/python bench/notices.py 10000 --jobs 2
 
