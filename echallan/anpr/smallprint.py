@@ -74,6 +74,11 @@ def number_span(boxes: Sequence[Box], share: float = TALL_SHARE) -> NumberSpan |
     return NumberSpan(span, left, right) if left or right else None
 
 
+#: How far (a share of its own height) a word's centre may lie inside the number's rows and still count as
+#: above or below them.
+WORD_LEEWAY = 0.25
+
+
 def framed_by_words(boxes: Sequence[Box], share: float = TALL_SHARE, aspect: float = WORD_ASPECT) -> bool:
     """Whether lines of lower text (under ``share`` of the tallest text's height, at least ``aspect`` times as
     wide as high) lie both above and below the number's rows (every box of text ``share`` as high: both rows
@@ -90,7 +95,11 @@ def framed_by_words(boxes: Sequence[Box], share: float = TALL_SHARE, aspect: flo
     left, right = min(b.x1 for b in rows), max(b.x2 for b in rows)
     words = [b for b in boxes if b not in rows and b.width >= aspect * b.height]
     words = [b for b in words if left <= b.center[0] <= right]
-    return any(b.center[1] < top for b in words) and any(b.center[1] > bottom for b in words)
+    # a quarter of the word's height of leeway: the detector's box of the number may reach into the slogan's
+    # (Delaware's centre on the number's lower edge, with the packages of 2026-12-07)
+    return any(b.center[1] < top + WORD_LEEWAY * b.height for b in words) and any(
+        b.center[1] > bottom - WORD_LEEWAY * b.height for b in words
+    )
 
 
 def trimmed(whole: str, number: str, left: bool = True, right: bool = True) -> str | None:
