@@ -37,8 +37,9 @@ def test_numbers_are_us_style() -> None:
 
 @pytest.mark.integration
 def test_the_reader_reads_foreign_plates_as_foreign_and_never_auto_accepts_them() -> None:
-    """40 plates of seed 1, real weights: 34 exact and 39 flagged foreign today (2026-12-07). Not every seed
-    is clean: seed 2026 has one auto-accepted (a smaller DL before 1N2513; bench/stress_notes.md)."""
+    """40 plates of seed 1, real weights: 34 exact and 39 flagged foreign today (2026-12-07). Seed 2026's
+    plate 43 (a smaller DL before 1N2513) reads as a valid Delhi plate and goes to a reviewer only by its
+    look (tests/test_anpr_real.py; bench/stress_notes.md)."""
     pytest.importorskip("rapidocr")
     from echallan.anpr import AUTO_ACCEPT_THRESHOLD, PlateReader
 
