@@ -238,17 +238,37 @@ def test_a_read_that_lost_a_character_goes_to_a_reviewer(
     assert any(d.startswith("the plate recogniser reads") for d in top.doubts)
 
 
+def test_a_read_that_lost_a_series_letter_the_next_crop_shows_goes_to_a_reviewer(reader: PlateReader) -> None:
+    """bench/stress.py ``--seed 2035`` plate 265, a dim, shadowed, blurred UP26MX5461, read sure as
+    UP26X5461 on an AVX-512 host (2026-12-08): the plate recogniser reads the same on the tight crop and
+    UP26MX5461 on the next, so the read goes to a reviewer. The reads differ on other CPUs, so the test
+    asks that no wrong read of this plate is auto-accepted, and that a read without the M is doubted."""
+    from echallan.anpr.synth import random_plate_text, render_plate
+
+    rng = np.random.default_rng([2035, 265])
+    plate = render_plate(random_plate_text(rng), rng)
+    top = reader.read(plate.image)[0]
+    assert plate.text == "UP26MX5461"
+    assert top.text == plate.text or not top.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    if top.text == "UP26X5461":
+        assert "the plate recogniser reads UP26MX5461" in top.doubts
+
+
 def test_a_read_with_a_series_letter_never_issued_goes_to_a_reviewer(reader: PlateReader) -> None:
     """bench/stress.py ``--seed 2042`` plate 217, a tilted, low-resolution TN69L7641, reads sure as
-    TN69OML7641: a series with O, a letter not issued, which keeps the read from auto-acceptance."""
+    TN69OML7641 on an AVX2 host (2026-12-07): a series with O, a letter not issued, which keeps the read
+    from auto-acceptance. An AVX-512 host reads it right (2026-12-08), so the test asks that no wrong read of
+    this plate is auto-accepted, and that the read with O carries the doubt."""
     from echallan.anpr.scoring import DOUBT_RARE_SERIES
     from echallan.anpr.synth import random_plate_text, render_plate
 
     rng = np.random.default_rng([2042, 217])
     plate = render_plate(random_plate_text(rng), rng)
     top = reader.read(plate.image)[0]
-    assert plate.text == "TN69L7641" and top.text == "TN69OML7641"
-    assert DOUBT_RARE_SERIES in top.doubts and not top.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert plate.text == "TN69L7641"
+    assert top.text == plate.text or not top.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    if top.text == "TN69OML7641":
+        assert DOUBT_RARE_SERIES in top.doubts
 
 
 def test_anpr_json_per_plate(tmp_path: Path) -> None:

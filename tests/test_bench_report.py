@@ -30,6 +30,7 @@ def test_a_section_is_replaced_and_the_others_kept(report: ModuleType, tmp_path:
 def test_the_stamp_names_the_cpu(report: ModuleType, tmp_path: Path) -> None:
     doc = tmp_path / "BENCHMARKS.md"
     report.write_section(doc, "anpr", "| table |")
-    stamp = next(line for line in doc.read_text(encoding="utf-8").splitlines() if line.startswith("_Measured"))
+    lines = doc.read_text(encoding="utf-8").splitlines()
+    stamp = next(line for line in lines if line.startswith("_Measured"))
     assert report.cpu() in stamp
     assert " cores, " in report.cpu()

@@ -60,8 +60,10 @@ def test_agreement_a_shorter_read_or_no_plate_leaves_the_read_auto_accepted(seco
     # the same; O for 0; small text skipped; longer, but no valid Indian plate (a temporary plate's word)
     read, calls = top("AN 84 ND 5044", second)
     assert read.text == "AN84ND5044" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
-    # a longer read sends the recogniser to the plate's other crops for a character more; none has one
-    assert calls == (len(WHOLE_MARGINS) if len(second.replace(" ", "")) > 10 else 1)
+    # a longer read sends the recogniser to the plate's other crops for a character more, and so does an
+    # agreeing one (to the next crop, which agrees again); none has one. A shorter read ends the look.
+    length = len(second.replace(" ", ""))
+    assert calls == (len(WHOLE_MARGINS) if length > 10 else 2 if length == 10 else 1)
 
 
 @pytest.mark.parametrize(("main", "second"), [("HP 30 TC 6", "HP30TC6922"), ("PY 41 Q 3384", "PY41RQ3384")])
@@ -81,6 +83,17 @@ class ReadsInTurn(Reads):
     def recognise(self, crop: np.ndarray) -> TextLine:
         self.text = self.texts[min(self.calls, len(self.texts) - 1)]
         return super().recognise(crop)
+
+
+def test_an_agreeing_read_on_the_tight_crop_sends_the_recogniser_to_the_next_crop() -> None:
+    """bench/stress.py ``--seed 2035`` plate 265: UP26X5461, read sure for UP26MX5461, which the plate
+    recogniser reads alike on the tight crop and with the M on the next."""
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    plate_recogniser = ReadsInTurn("UP26X5461", "UP26MX5461")
+    read = PlateReader(Reads("UP 26 X 5461"), OnePlate(), foreign=plate_recogniser).read(image)[0]
+    assert plate_recogniser.calls == 2
+    assert read.text == "UP26X5461" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.doubts == ("the plate recogniser reads UP26MX5461",)
 
 
 def test_a_longer_read_sends_the_recogniser_to_the_plates_other_crops() -> None:
