@@ -13,6 +13,7 @@ from echallan.anpr.scoring import (
     DISAGREE_FACTOR,
     DOUBT_FOREIGN_LOOK,
     FOREIGN_LOOK_FACTOR,
+    NEAR_SURE,
     lost_character,
     lost_series_letter,
 )
@@ -172,3 +173,51 @@ def test_a_plate_with_words_above_and_below_its_number_goes_to_a_reviewer() -> N
 @pytest.mark.parametrize("sides", [(), ("above",), ("below",)])
 def test_words_on_one_side_leave_the_read_auto_accepted(sides: tuple[str, ...]) -> None:
     assert framed_top(sides).auto_accept(AUTO_ACCEPT_THRESHOLD)
+
+
+class ReadsAt(Reads):
+    """Recognises the n-th crop as the n-th of ``reads`` (text, confidence; the last one after)."""
+
+    def __init__(self, *reads: tuple[str, float]) -> None:
+        super().__init__(reads[0][0])
+        self.reads = reads
+
+    def recognise(self, crop: np.ndarray) -> TextLine:
+        text, confidence = self.reads[min(self.calls, len(self.reads) - 1)]
+        self.calls += 1
+        box = Box(0, 0, crop.shape[1], crop.shape[0])
+        return TextLine(text, confidence, box, (), (confidence,) * len(text))
+
+
+def near_sure(*reads: tuple[str, float]) -> tuple[PlateRead, int]:
+    image = np.random.default_rng(0).integers(0, 255, (200, 400, 3), dtype=np.uint8)
+    main = ReadsAt(*reads)
+    read = PlateReader(main, OnePlate(), foreign=Reads("QJ0451")).read(image)[0]  # a shorter second opinion
+    return read, main.calls
+
+
+def test_a_near_sure_read_the_next_crop_reads_otherwise_more_surely_goes_to_a_reviewer() -> None:
+    """bench/stress.py ``--seed 2035`` plate 149: SK49QJ0451 read SK40QJ0451 at 0.921 on the tight crop,
+    SK49QJ0451 at 0.961 on the next."""
+    read, calls = near_sure(("SK 40 QJ 0451", 0.93), ("SK49QJ0451", 0.96))
+    assert calls == 2 and read.text == "SK40QJ0451"
+    assert not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert read.doubts == ("the plate's next crop reads SK49QJ0451",)
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        (("SK 40 QJ 0451", 0.97), ("SK49QJ0451", 0.99)),  # sure enough: one crop's read is kept, unread again
+        (("SK 40 QJ 0451", 0.93), ("SK49QJ0451", 0.925)),  # the next crop's read is less sure
+        (("SK 40 QJ 0451", 0.93), ("SK 4O QJ 0451", 0.96)),  # the same read (O and 0 as one)
+        (("SK 40 QJ 0451", 0.93), ("SK40QJ451", 0.96)),  # fewer characters: not another plate of its length
+        (("SK 40 QJ 0451", 0.93), ("SK40QJ04510", 0.96)),  # no valid plate
+    ],
+)
+def test_a_near_sure_read_the_next_crop_does_not_contradict_stays_auto_accepted(
+    reads: tuple[tuple[str, float], ...],
+) -> None:
+    read, calls = near_sure(*reads)
+    assert read.text == "SK40QJ0451" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
+    assert calls == (1 if reads[0][1] >= NEAR_SURE else 2)

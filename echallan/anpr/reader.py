@@ -57,9 +57,11 @@ from echallan.anpr.scoring import (
     DOUBT_FOREIGN_LOOK,
     FOREIGN_FACTOR,
     FOREIGN_LOOK_FACTOR,
+    NEAR_SURE,
     PLAIN_FACTOR,
     PLATE_SURE,
     doubt_disagree,
+    doubt_next_crop,
     doubted,
     foreign_line,
     is_year,
@@ -246,7 +248,9 @@ class PlateReader:
         plate (``_read_otherwise``): where that reads as many characters and differs in one (AN84MD5044 for
         AN84ND5044), or reads a valid Indian plate with a character more (HP30TC6922 for HP30TC6), the read
         keeps DISAGREE_FACTOR of its confidence. (A shorter read is no disagreement: that recogniser skips a
-        plate's small text.) (2) The plate's text boxes: where lines of words lie
+        plate's small text.) Otherwise a read under NEAR_SURE is read again on the plate's next crop
+        (``_read_again``): where that reads another valid plate more surely, it keeps DISAGREE_FACTOR too.
+        (2) The plate's text boxes: where lines of words lie
         above and below the number (``smallprint.framed_by_words``: a foreign plate's look), it keeps
         FOREIGN_LOOK_FACTOR. Either way it goes to a reviewer."""
         if (
@@ -259,6 +263,8 @@ class PlateReader:
         other = self._read_otherwise(image, box, top.text)
         if other:
             top = doubted(top, DISAGREE_FACTOR, doubt_disagree(other))
+        elif top.confidence < NEAR_SURE and (again := self._read_again(image, box, top)):
+            top = doubted(top, DISAGREE_FACTOR, doubt_next_crop(again))
         found = self._text_boxes(image, box)
         if found and framed_by_words(found[2]):
             top = doubted(top, FOREIGN_LOOK_FACTOR, DOUBT_FOREIGN_LOOK)
@@ -288,6 +294,20 @@ class PlateReader:
                 return other.text
             if len(other.text) < len(text) or (i > 0 and len(other.text) == len(text)):
                 return None
+        return None
+
+    def _read_again(self, image: np.ndarray, box: Box, top: PlateRead) -> str | None:
+        """The plate's next crop (``WHOLE_MARGINS[1]``) read whole by the main recogniser, where that is
+        another valid plate of as many characters (O and 0 as one), read more surely than ``top``: the read
+        changes with the crop (SK40QJ0451 at 0.921 on the tight crop, SK49QJ0451 at 0.961 on the next).
+        Otherwise None."""
+        crop = cut(image, box, *WHOLE_MARGINS[1])
+        if crop is None or not isinstance(self.backend, Recogniser):
+            return None
+        other, _ = whole_read(self.backend.recognise(crop[0]), box)
+        differs = other.text.translate(FOREIGN_FOLD) != top.text.translate(FOREIGN_FOLD)
+        if other.valid and len(other.text) == len(top.text) and differs and other.confidence > top.confidence:
+            return other.text
         return None
 
     def _text_boxes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, float, list[Box]] | None:

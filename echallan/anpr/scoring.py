@@ -81,6 +81,14 @@ RARE_SERIES_FACTOR = 0.9
 # a reviewer; india_plates_dev none. And where its read is the plate's series and number alone with a letter
 # more (``lost_series_letter``): the last one, PY41Q3384 for PY41RQ3384, to a reviewer too (3 -> 0).
 DISAGREE_FACTOR = 0.9
+# A would-be auto-accepted read under NEAR_SURE is read again by its own recogniser on the plate's next crop
+# (``PlateReader._read_again``); where that reads another valid plate of as many characters more surely, the
+# read changes with the crop and keeps DISAGREE_FACTOR (2026-12-08, session 21): stress seeds 2026-2043 (7,200
+# plates, AVX-512 host) and india_plates_dev, wrong auto-accepts 3 -> 2 (SK40QJ0451 at 0.921 for
+# SK49QJ0451, read at 0.961 on the next crop), one right read of 7,100 auto-accepted sent to a reviewer
+# (T1126DN4882T at 0.928, read T1126DN4882L at 0.934). Reads surer than NEAR_SURE keep one crop's read: the
+# same recheck of every auto-accepted read would send 2 right reads more (22BH0467Z at 0.989) for none wrong.
+NEAR_SURE = 0.95
 # A would-be auto-accepted read of a plate with lines of words above and below its number (a state's name
 # and a slogan: ``smallprint.framed_by_words``), which no Indian HSRP plate carries: never auto-accepted on
 # its own. The stress bench's US-style plates: a smaller DL printed before 1N2513 read as DL1N2513 at 0.99.
@@ -108,6 +116,10 @@ GEOMETRY_DOUBTS = (DOUBT_SKIPPED, DOUBT_SMALL)  # where the text sits: a second 
 
 def doubt_disagree(other: str) -> str:
     return f"the plate recogniser reads {other}"
+
+
+def doubt_next_crop(other: str) -> str:
+    return f"the plate's next crop reads {other}"
 
 
 def lost_character(text: str, other: str) -> bool:
