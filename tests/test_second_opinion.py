@@ -16,6 +16,7 @@ from echallan.anpr.scoring import (
     NEAR_SURE,
     lost_character,
     lost_series_letter,
+    may_have_lost_a_letter,
 )
 from echallan.anpr.variants import WHOLE_MARGINS
 from echallan.types import Box, PlateRead
@@ -61,10 +62,9 @@ def test_agreement_a_shorter_read_or_no_plate_leaves_the_read_auto_accepted(seco
     # the same; O for 0; small text skipped; longer, but no valid Indian plate (a temporary plate's word)
     read, calls = top("AN 84 ND 5044", second)
     assert read.text == "AN84ND5044" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
-    # a longer read sends the recogniser to the plate's other crops for a character more, and so does an
-    # agreeing one (to the next crop, which agrees again); none has one. A shorter read ends the look.
-    length = len(second.replace(" ", ""))
-    assert calls == (len(WHOLE_MARGINS) if length > 10 else 2 if length == 10 else 1)
+    # a longer read sends the recogniser to the plate's other crops for a character more; none has one. An
+    # agreeing read of a two-letter series, or a shorter read, ends the look.
+    assert calls == (len(WHOLE_MARGINS) if len(second.replace(" ", "")) > 10 else 1)
 
 
 @pytest.mark.parametrize(("main", "second"), [("HP 30 TC 6", "HP30TC6922"), ("PY 41 Q 3384", "PY41RQ3384")])
@@ -95,6 +95,20 @@ def test_an_agreeing_read_on_the_tight_crop_sends_the_recogniser_to_the_next_cro
     assert plate_recogniser.calls == 2
     assert read.text == "UP26X5461" and not read.auto_accept(AUTO_ACCEPT_THRESHOLD)
     assert read.doubts == ("the plate recogniser reads UP26MX5461",)
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        ("UP26X5461", True),  # one series letter: UP26MX5461 with its M lost reads so
+        ("T1026KL5865W", True),  # a temporary plate: its letters vary in number
+        ("22BH1234A", True),  # a BH plate
+        ("UP26MX5461", False),  # two series letters
+        ("DL3CCA1750", False),  # three
+    ],
+)
+def test_may_have_lost_a_letter(text: str, may: bool) -> None:
+    assert may_have_lost_a_letter(text) is may
 
 
 def test_a_longer_read_sends_the_recogniser_to_the_plates_other_crops() -> None:

@@ -67,6 +67,7 @@ from echallan.anpr.scoring import (
     is_year,
     lost_character,
     lost_series_letter,
+    may_have_lost_a_letter,
     one_per_plate,
     plate_sure,
     rank,
@@ -275,10 +276,11 @@ class PlateReader:
         characters but other ones (O and 0 as one); a valid Indian plate that holds ``text`` and a
         character more (``lost_character``); or the plate's series and number alone with a letter more
         (``lost_series_letter``: RQ3384 for PY41Q3384). Otherwise None: it agrees, or reads fewer characters
-        (it skips a plate's small text). Where it agrees on the tight crop, or reads more characters there
-        but raises no doubt, the plate's other crops (``WHOLE_MARGINS``) are read in turn for one more
-        character, while they read no fewer: HP30TC6 read HP30TG6922 on the tight crop, HP30TC69 on the
-        next; UP26X5461 read UP26X5461 on the tight crop, UP26MX5461 on the next."""
+        (it skips a plate's small text). Where it reads more characters on the tight crop but raises no
+        doubt, or agrees there with a read that may have lost a letter (``may_have_lost_a_letter``: a
+        one-letter series, a temporary or BH plate), the plate's other crops (``WHOLE_MARGINS``) are read in
+        turn for one more character, while they read no fewer: HP30TC6 read HP30TG6922 on the tight crop,
+        HP30TC69 on the next; UP26X5461 read UP26X5461 on the tight crop, UP26MX5461 on the next."""
         if not isinstance(self.foreign, Recogniser):
             return None
         for i, margin in enumerate(WHOLE_MARGINS):
@@ -292,7 +294,9 @@ class PlateReader:
             )
             if first or (other.valid and lost_character(text, other.text)):
                 return other.text
-            if len(other.text) < len(text) or (i > 0 and len(other.text) == len(text)):
+            if len(other.text) < len(text):
+                return None
+            if len(other.text) == len(text) and (i > 0 or not may_have_lost_a_letter(text)):
                 return None
         return None
 

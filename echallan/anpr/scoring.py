@@ -81,13 +81,14 @@ RARE_SERIES_FACTOR = 0.9
 # a reviewer; india_plates_dev none. And where its read is the plate's series and number alone with a letter
 # more (``lost_series_letter``): the last one, PY41Q3384 for PY41RQ3384, to a reviewer too (3 -> 0).
 DISAGREE_FACTOR = 0.9
-# A would-be auto-accepted read under NEAR_SURE is read again by its own recogniser on the plate's next crop
-# (``PlateReader._read_again``); where that reads another valid plate of as many characters more surely, the
-# read changes with the crop and keeps DISAGREE_FACTOR (2026-12-08, session 21): stress seeds 2026-2043 (7,200
-# plates, AVX-512 host) and india_plates_dev, wrong auto-accepts 3 -> 2 (SK40QJ0451 at 0.921 for
-# SK49QJ0451, read at 0.961 on the next crop), one right read of 7,100 auto-accepted sent to a reviewer
-# (T1126DN4882T at 0.928, read T1126DN4882L at 0.934). Reads surer than NEAR_SURE keep one crop's read: the
-# same recheck of every auto-accepted read would send 2 right reads more (22BH0467Z at 0.989) for none wrong.
+# A would-be auto-accepted read under NEAR_SURE is read again by the main recogniser on the plate's next
+# crop (``PlateReader._read_again``); where that reads another valid plate of as many characters more surely,
+# the read changes with the crop and keeps DISAGREE_FACTOR (2026-12-08, session 21). Stress seeds 2026-2043
+# (7,200 plates, AVX-512 host) and india_plates_dev, after the plate recogniser's next-crop check: wrong
+# auto-accepts 3 -> 2 (SK40QJ0451 at 0.921 for SK49QJ0451, read at 0.961 on the next crop), one right read
+# of 7,100 auto-accepted sent to a reviewer (T1126DN4882T at 0.928, read T1126DN4882L at 0.934). Reads surer
+# than NEAR_SURE are not read again: the check on every read would send one right read more (22BH0467Z at
+# 0.989, read 22BH0467T at 0.995) and catch no more wrong ones.
 NEAR_SURE = 0.95
 # A would-be auto-accepted read of a plate with lines of words above and below its number (a state's name
 # and a slogan: ``smallprint.framed_by_words``), which no Indian HSRP plate carries: never auto-accepted on
@@ -131,6 +132,15 @@ def lost_character(text: str, other: str) -> bool:
         return False
     rest = iter(other.translate(FOREIGN_FOLD))
     return all(c in rest for c in text.translate(FOREIGN_FOLD))
+
+
+def may_have_lost_a_letter(text: str) -> bool:
+    """Whether a valid read may be a longer plate's with a letter lost, still valid: a series of one letter
+    (UP26X5461 of UP26MX5461; most series have two), or no standard series and number at its end (a
+    temporary or BH plate, whose letters vary in number: T1026KL5865W of T1026KL5865WJ). A two-letter series
+    may have lost one of three too, but three-letter series are rare (8 of 230 india_plates_dev reads)."""
+    ours = series_and_number(text)
+    return ours is None or len(ours) == 5  # one letter and four digits
 
 
 def lost_series_letter(text: str, other: str) -> bool:
