@@ -205,9 +205,9 @@ def choose_threshold(train: list[Result], target: float = TARGET_PRECISION) -> f
     """The documented rule for AUTO_ACCEPT_THRESHOLD: the lowest grid threshold that (1) lies above every
     single doubt factor of the reader (a read with one shape correction, CORRECTION_FACTOR, a short
     number, SHORT_NUMBER_FACTOR, no series letters, NO_SERIES_FACTOR, a series letter I or O,
-    RARE_SERIES_FACTOR, read otherwise by the plate
-    recogniser, DISAGREE_FACTOR, or a plate with words above and below its number, FOREIGN_LOOK_FACTOR, is
-    never auto-accepted however sure the OCR), and (2) at and above which
+    RARE_SERIES_FACTOR, read otherwise by the plate recogniser or on the plate's next crop,
+    DISAGREE_FACTOR, or a plate with words above and below its number, FOREIGN_LOOK_FACTOR, is never
+    auto-accepted however sure the OCR), and (2) at and above which
     the auto-accepted reads of the TRAIN half (even rows) of every set, pooled (whole images and vehicle
     crops, as scored; US plates count: an Indian-valid read of one is wrong), are at least ``target``
     exact."""
@@ -364,7 +364,7 @@ def main() -> None:
             "(`choose_threshold`): the lowest threshold above the reader's single doubt factors (one shape "
             f"correction {CORRECTION_FACTOR}, a short number {SHORT_NUMBER_FACTOR}, no series letters "
             f"{NO_SERIES_FACTOR}, a series letter I or O {RARE_SERIES_FACTOR}, read otherwise by the plate "
-            f"recogniser {DISAGREE_FACTOR}, words above and "
+            f"recogniser or on the plate's next crop {DISAGREE_FACTOR}, words above and "
             f"below the number {FOREIGN_LOOK_FACTOR}) at and above "
             "which the "
             "auto-accepted reads of the even rows of every set, pooled, are >= "
