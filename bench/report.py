@@ -21,9 +21,14 @@ def notes(script: str) -> str:
     return path.read_text(encoding="utf-8").rstrip("\n")
 
 
+# The widest vector instructions first: the flag in /proc/cpuinfo, and how the stamp names it.
+VECTOR_LEVELS = (("avx512_vnni", "AVX-512 with VNNI"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
+
+
 def cpu() -> str:
     """The CPU the numbers came from: its model name, the cores this process may use, and its widest vector
-    instructions (the INT8 models run several times faster with AVX-512 VNNI than with AVX2 alone)."""
+    instructions (this project's timings differ about threefold between a host with AVX-512 VNNI and one
+    with AVX2 alone: docs/BENCHMARKS.md, `throughput`)."""
     info = Path("/proc/cpuinfo")
     text = info.read_text(encoding="utf-8", errors="replace") if info.exists() else ""
     fields = dict(
@@ -34,9 +39,6 @@ def cpu() -> str:
     model = fields.get("model name") or platform.processor() or platform.machine()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{model}, {cores} cores, {vector}"
-
-
-VECTOR_LEVELS = (("avx512_vnni", "AVX-512 with VNNI"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
 
 
 def write_section(path: Path, name: str, body: str) -> None:
