@@ -17,6 +17,7 @@ from echallan.anpr.scoring import (
     lost_character,
     lost_series_letter,
     may_have_lost_a_letter,
+    same_plate,
 )
 from echallan.anpr.variants import WHOLE_MARGINS
 from echallan.types import Box, PlateRead
@@ -235,3 +236,15 @@ def test_a_near_sure_read_the_next_crop_does_not_contradict_stays_auto_accepted(
     read, calls = near_sure(*reads)
     assert read.text == "SK40QJ0451" and read.auto_accept(AUTO_ACCEPT_THRESHOLD)
     assert calls == (1 if reads[0][1] >= NEAR_SURE else 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "same"),
+    [
+        ("AN84ND5044", "AN84ND5O44", True),
+        ("AN84ND5044", "AN84MD5044", False),
+        ("KA01AB1234", "KA01AB123", False),
+    ],
+)
+def test_same_plate_takes_o_and_0_as_one(text: str, other: str, same: bool) -> None:
+    assert same_plate(text, other) is same

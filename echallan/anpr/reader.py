@@ -28,7 +28,6 @@ import numpy as np
 
 from echallan.anpr.crops import cut, expand, scaled, split_rows
 from echallan.anpr.grammar import (
-    FOREIGN_FOLD,
     has_state_head,
     interpret,
     is_bottom_row,
@@ -71,6 +70,7 @@ from echallan.anpr.scoring import (
     one_per_plate,
     plate_sure,
     rank,
+    same_plate,
     to_read,
     whole_read,
     worth,
@@ -288,9 +288,9 @@ class PlateReader:
             if tight is None:
                 continue
             other = interpret(self.foreign.recognise(tight[0]).text, plate_line=True)
-            same = other.text.translate(FOREIGN_FOLD) == text.translate(FOREIGN_FOLD)
             first = i == 0 and (
-                (len(other.text) == len(text) and not same) or lost_series_letter(text, other.text)
+                (len(other.text) == len(text) and not same_plate(text, other.text))
+                or lost_series_letter(text, other.text)
             )
             if first or (other.valid and lost_character(text, other.text)):
                 return other.text
@@ -309,10 +309,8 @@ class PlateReader:
         if crop is None or not isinstance(self.backend, Recogniser):
             return None
         other, _ = whole_read(self.backend.recognise(crop[0]), box)
-        differs = other.text.translate(FOREIGN_FOLD) != top.text.translate(FOREIGN_FOLD)
-        if other.valid and len(other.text) == len(top.text) and differs and other.confidence > top.confidence:
-            return other.text
-        return None
+        another = len(other.text) == len(top.text) and not same_plate(top.text, other.text)
+        return other.text if other.valid and another and other.confidence > top.confidence else None
 
     def _text_boxes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, float, list[Box]] | None:
         """The plate's loose crop, the scale it is searched at (``PLATE_TEXT_HEIGHT`` tall) and the text boxes

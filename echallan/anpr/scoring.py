@@ -123,6 +123,12 @@ def doubt_next_crop(other: str) -> str:
     return f"the plate's next crop reads {other}"
 
 
+def same_plate(text: str, other: str) -> bool:
+    """Whether two reads of one plate spell the same registration, O and 0 as one (one glyph on many
+    plates)."""
+    return text.translate(FOREIGN_FOLD) == other.translate(FOREIGN_FOLD)
+
+
 def lost_character(text: str, other: str) -> bool:
     """Whether ``other``, another recogniser's read of the same plate, holds every character of ``text`` in
     order and more (O and 0 as one): ``text`` lost a character (HP30TC6 of HP30TC6922, T1026KL5865W of
